@@ -1,0 +1,34 @@
+"""Fixtures shared by every app's tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from haven.lib.translations import compile_catalogues
+from haven.testing.personas import Personas, make_personas
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # The .mo files are build products: make sure the tests see the current catalogues.
+    compile_catalogues(Path(settings.LOCALE_PATHS[0]))
+
+
+@pytest.fixture
+def personas(db: None) -> Personas:
+    return make_personas()
+
+
+@pytest.fixture
+def client_for():  # type: ignore[no-untyped-def]
+    """A signed-in test client for a persona: client_for(personas.caseworker_a)."""
+
+    def make(user):  # type: ignore[no-untyped-def]
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

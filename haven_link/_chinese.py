@@ -1,0 +1,179 @@
+"""Chinese names: characters to pinyin, and Latin romanisations back to pinyin.
+
+Characters are converted to simplified, then to toneless pinyin with surname readings.
+Latin spellings (pinyin, Wade-Giles, Hong Kong Cantonese) are split into syllables and
+mapped to the most likely pinyin syllable, so every script meets on pinyin.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+
+from ._surnames import COMPOUND_SURNAMES, SURNAME_READINGS
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def has_han(text: str) -> bool:
+    return _HAN.search(text) is not None
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[frozenset[str], dict[str, str], dict[str, str]]:
+    raw = resources.files("haven_link").joinpath("_data/romanisation.json").read_text("utf-8")
+    data = json.loads(raw)
+    return frozenset(data["pinyin"]), data["wade_giles"], data["cantonese"]
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> object:
+    import opencc  # slow import, only when Chinese characters appear
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=65536)
+def to_simplified(text: str) -> str:
+    converter = _t2s()
+    return str(converter.convert(text))  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=65536)
+def han_to_pinyin(text: str, *, surname_first: bool) -> tuple[str, ...]:
+    """Toneless pinyin syllables for a run of characters; the first one or two characters
+    are read as a family name when ``surname_first``."""
+    from pypinyin import Style, lazy_pinyin
+
+    simple = to_simplified(text)
+    head: list[str] = []
+    if surname_first:
+        if simple[:2] in COMPOUND_SURNAMES:
+            head = COMPOUND_SURNAMES[simple[:2]].split()
+            simple = simple[2:]
+        elif simple[:1] in SURNAME_READINGS:
+            head = [SURNAME_READINGS[simple[0]]]
+            simple = simple[1:]
+    rest = lazy_pinyin(simple, style=Style.NORMAL, v_to_u=False, errors="ignore") if simple else []
+    return tuple(head + [s.replace("ü", "v") for s in rest if s.isascii() and s.isalpha()])
+
+
+def split_surname(han: str) -> tuple[str, str]:
+    """Split a full name in characters into family and given name."""
+    simple = to_simplified(han)
+    size = 2 if simple[:2] in COMPOUND_SURNAMES else 1
+    return han[:size], han[size:]
+
+
+def _segment(token: str, vocabulary: frozenset[str] | dict[str, str]) -> list[str] | None:
+    """Split ``token`` into the fewest syllables of ``vocabulary`` (None if impossible)."""
+    n = len(token)
+    best: list[list[str] | None] = [None] * (n + 1)
+    best[0] = []
+    for end in range(1, n + 1):
+        for start in range(max(0, end - 6), end):
+            prev = best[start]
+            piece = token[start:end]
+            if prev is not None and piece in vocabulary:
+                candidate = [*prev, piece]
+                current = best[end]
+                if current is None or len(candidate) < len(current):
+                    best[end] = candidate
+    return best[n]
+
+
+@lru_cache(maxsize=262144)
+def romanised_syllables(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """Read lower-case Latin tokens of one name as pinyin, Wade-Giles or Cantonese.
+
+    The whole name is read in one system: the first of pinyin, Wade-Giles, Cantonese
+    in which every token splits into syllables. Returns the pinyin syllables and the
+    syllables as written, or None when no system fits (not a Chinese name).
+    """
+    pinyin, wade, canto = _tables()
+    for vocabulary, mapping in ((pinyin, None), (wade, wade), (canto, canto)):
+        out: list[str] = []
+        raw: list[str] = []
+        for token in tokens:
+            parts = _segment(token, vocabulary)
+            if parts is None:
+                break
+            raw += parts
+            out.extend(mapping[p] if mapping is not None else p for p in parts)
+        else:
+            return tuple(out), tuple(raw)
+    return None
+
+
+def romanised_to_pinyin(tokens: tuple[str, ...]) -> tuple[str, ...] | None:
+    read = romanised_syllables(tokens)
+    return None if read is None else read[0]
+
+
+@lru_cache(maxsize=1)
+def _cantonese() -> dict[str, list[str]]:
+    raw = resources.files("cantoroman").joinpath("data/charToRoman.json").read_text("utf-8")
+    table: dict[str, list[str]] = json.loads(raw)
+    return table
+
+
+@lru_cache(maxsize=65536)
+def han_to_cantonese(text: str) -> tuple[str, ...]:
+    """Hong Kong government spellings of each character (up to two readings each), the
+    form found on Hong Kong identity documents."""
+    table = _cantonese()
+    out: list[str] = []
+    for ch in text:
+        readings = table.get(ch) or table.get(_to_traditional(ch)) or []
+        out += [r.lower() for r in readings[:2]]
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _s2t() -> object:
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+@lru_cache(maxsize=65536)
+def _to_traditional(ch: str) -> str:
+    return str(_s2t().convert(ch))  # type: ignore[attr-defined]
+
+
+_INITIALS = (
+    ("zh", "C"),
+    ("ch", "C"),
+    ("sh", "S"),
+    ("z", "C"),
+    ("c", "C"),
+    ("j", "C"),
+    ("q", "C"),
+    ("x", "S"),
+    ("s", "S"),
+    ("b", "P"),
+    ("p", "P"),
+    ("d", "T"),
+    ("t", "T"),
+    ("g", "K"),
+    ("k", "K"),
+    ("r", "L"),
+    ("l", "L"),
+    ("y", ""),
+    ("w", ""),
+)
+
+
+@lru_cache(maxsize=65536)
+def syllable_key(syllable: str) -> str:
+    """Coarse sound of a pinyin syllable: merges the distinctions romanisations blur
+    (aspiration, retroflexes, -n/-ng, u/v)."""
+    initial, rest = "", syllable
+    for prefix, cls in _INITIALS:
+        if syllable.startswith(prefix):
+            initial, rest = cls, syllable[len(prefix) :]
+            break
+    rest = rest.replace("v", "u").replace("ng", "n")
+    return initial + rest

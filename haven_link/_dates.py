@@ -1,0 +1,107 @@
+"""Dates of birth as agencies record them: full, month only, year only, or estimated."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ._errors import InputError
+
+_ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_DMY = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
+_ESTIMATE = re.compile(r"^(?:~|ca\.?\s*|c\.\s*|about\s+|approx\.?\s*)(\d{4})$|^(\d{4})\s*\?$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class DateOfBirth:
+    """A possibly partial date; ``estimated`` marks a year guessed from an apparent age."""
+
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    estimated: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return self.year is None
+
+
+def _checked(year: int, month: int | None, day: int | None, text: str) -> DateOfBirth:
+    if not 1850 <= year <= 2100 or (month is not None and not 1 <= month <= 12):
+        raise InputError(f"date of birth out of range: {text!r}")
+    if day is not None and not 1 <= day <= 31:
+        raise InputError(f"date of birth out of range: {text!r}")
+    return DateOfBirth(year, month, day)
+
+
+@lru_cache(maxsize=65536)
+def parse_date(text: str) -> DateOfBirth:
+    """Parse ``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY``, ``YYYYMMDD``, ``DD/MM/YYYY`` or an
+    estimate (``~1990``, ``ca. 1990``, ``1990?``); empty text gives an empty date."""
+    text = text.strip()
+    if not text:
+        return DateOfBirth()
+    if m := _ISO.match(text):
+        month = int(m[2]) if m[2] else None
+        day = int(m[3]) if m[3] else None
+        return _checked(int(m[1]), month, day, text)
+    if m := _COMPACT.match(text):
+        return _checked(int(m[1]), int(m[2]), int(m[3]), text)
+    if m := _DMY.match(text):
+        return _checked(int(m[3]), int(m[2]), int(m[1]), text)
+    if m := _ESTIMATE.match(text):
+        year = int(m[1] or m[2])
+        return DateOfBirth(_checked(year, None, None, text).year, estimated=True)
+    raise InputError(f"unreadable date of birth: {text!r}")
+
+
+def date_from_age(age: int, reference_year: int) -> DateOfBirth:
+    """An estimated date of birth from an apparent age at a known year."""
+    if not 0 <= age <= 120:
+        raise InputError(f"age out of range: {age}")
+    return DateOfBirth(reference_year - age, estimated=True)
+
+
+def date_features(dob: DateOfBirth) -> dict[str, list[str]]:
+    """Tokens per part; chosen so a day/month swap, transposed digits, or a missing day
+    still share most tokens with the true date."""
+    if dob.year is None:
+        return {}
+    year = f"{dob.year:04d}"
+    parts: dict[str, list[str]] = {
+        "decade": [year[:3]],
+        "year": [] if dob.estimated else [year],
+        "year_digits": [] if dob.estimated else ["".join(sorted(year[2:])) + year[:2]],
+    }
+    if dob.month is not None:
+        parts["month"] = [f"{dob.month:02d}"]
+    if dob.day is not None:
+        parts["day"] = [f"{dob.day:02d}"]
+        parts["day_digits"] = ["".join(sorted(f"{dob.day:02d}"))]
+        if dob.month is not None:
+            parts["day_month"] = ["-".join(sorted((f"{dob.month:02d}", f"{dob.day:02d}")))]
+    return parts
+
+
+def date_agreement(a: DateOfBirth, b: DateOfBirth) -> int:
+    """Agreement level for clear-text matching: 3 same date, 2 same date up to a day/month
+    swap or one transposed/mistyped part, 1 same year (or year within one when estimated),
+    0 different, -1 one side missing."""
+    if a.year is None or b.year is None:
+        return -1
+    if a == b:
+        return 3
+    same_year = a.year == b.year
+    if a.estimated or b.estimated:
+        return 1 if abs(a.year - b.year) <= 2 else 0
+    if a.month is None or b.month is None or a.day is None or b.day is None:
+        return 1 if same_year else 0
+    parts_a = (a.year, a.month, a.day)
+    parts_b = (b.year, b.month, b.day)
+    if same_year and (a.month, a.day) == (b.day, b.month):
+        return 2
+    if sum(x != y for x, y in zip(parts_a, parts_b, strict=True)) == 1:
+        return 2
+    return 1 if same_year else 0

@@ -1,0 +1,62 @@
+"""Field values to tokens: what gets hashed into the Bloom filter and what blocks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from itertools import combinations
+
+from ._dates import DateOfBirth, date_features, parse_date
+from ._errors import InputError
+from ._names import PersonName, latin_words, normalise_name
+from ._schema import FieldSpec
+
+Tokens = dict[str, list[str]]
+
+
+def bigrams(word: str) -> list[str]:
+    padded = f"_{word}_"
+    return [padded[i : i + 2] for i in range(len(padded) - 1)]
+
+
+def name_tokens(name: PersonName) -> Tokens:
+    grams: list[str] = []
+    for unit in name.units:
+        grams += bigrams(unit)
+    sounds = sorted(set(name.sounds[:4]))
+    return {
+        "unit": list(name.units),
+        "bigram": grams,
+        "sound": list(name.sounds),
+        "sound_pair": [f"{a}+{b}" for a, b in combinations(sounds, 2)],
+        "spelling": list(name.spellings),
+    }
+
+
+def read_date(text: str) -> DateOfBirth:
+    """Unreadable dates count as missing: one bad cell should not stop a whole file."""
+    try:
+        return parse_date(text)
+    except InputError:
+        return DateOfBirth()
+
+
+def field_tokens(spec: FieldSpec, record: Mapping[str, str]) -> Tokens:
+    values = [(record.get(c) or "").strip() for c in spec.columns]
+    if spec.kind == "person_name":
+        padded = [*values, "", ""][:3]
+        return name_tokens(normalise_name(padded[0], padded[1], padded[2]))
+    if spec.kind == "date":
+        parts = date_features(read_date(values[0]))
+        if "year" in parts:
+            parts.setdefault("month", [])
+        return parts
+    if spec.kind == "category":
+        value = " ".join(v.upper() for v in values if v)
+        return {"value": [value]} if value else {}
+    words: list[str] = []
+    for value in values:
+        words += latin_words(value)
+    grams: list[str] = []
+    for word in words:
+        grams += bigrams(word)
+    return {"token": words, "bigram": grams, "prefix": [w[:3] for w in words]}

@@ -1,0 +1,128 @@
+"""Person names in any script reduced to comparable units.
+
+A name becomes an unordered set of *units*: pinyin syllables for Chinese names (from
+characters or from any romanisation), otherwise Latin words without diacritics. Units are
+unordered because agencies disagree on family/given order and on which column holds what.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ._chinese import (
+    han_to_cantonese,
+    han_to_pinyin,
+    has_han,
+    romanised_syllables,
+    split_surname,
+    syllable_key,
+)
+from ._greek import elot743, is_greek
+
+# Joining words of Spanish, Portuguese, Dutch, German, French, Italian names: dropped so
+# that "María de la Cruz" meets "Maria Cruz".
+_PARTICLES = frozenset(
+    "de del la las los y e da das do dos di van von der den ter ten du le bin binti bint".split()
+)
+_LATIN_EXTRA = str.maketrans(
+    {"đ": "d", "ð": "d", "ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "ı": "i", "þ": "th"}
+)
+_NOT_LETTER = re.compile(r"[^a-z]+")
+_HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+
+
+@dataclass(frozen=True, slots=True)
+class PersonName:
+    """Normalised name: ``units`` in reading order without repeats, ``sounds`` their keys."""
+
+    units: tuple[str, ...]
+    sounds: tuple[str, ...]
+    chinese: bool
+    # Chinese names only: syllables as spelled (Latin input) or all Cantonese and pinyin
+    # readings (characters), so that a Hong Kong spelling meets the characters directly.
+    spellings: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.units
+
+
+@lru_cache(maxsize=262144)
+def latin_words(text: str) -> tuple[str, ...]:
+    """Lower-case ASCII words: Greek by ELOT 743, diacritics dropped, hyphens split."""
+    if is_greek(text):
+        text = " ".join(elot743(word) for word in text.split())
+    text = text.lower().translate(_LATIN_EXTRA)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace("'", "").replace("\u2019", "").replace("`", "")
+    return tuple(w for w in _NOT_LETTER.split(text) if w)
+
+
+_VOWEL_RUN = re.compile(r"[aeiouy]+")
+_SOUND_MAP = (("ph", "f"), ("th", "t"), ("ck", "k"), ("ch", "k"), ("gh", "g"), ("sch", "s"))
+
+
+@lru_cache(maxsize=262144)
+def word_key(word: str) -> str:
+    """Rough sound of a non-Chinese word: first letter kept, vowels merged, doubles cut."""
+    if not word:
+        return ""
+    w = word
+    for a, b in _SOUND_MAP:
+        w = w.replace(a, b)
+    w = w.replace("c", "k").replace("z", "s").replace("w", "v").replace("j", "i")
+    head, tail = w[0], w[1:]
+    tail = _VOWEL_RUN.sub("a", tail)
+    out = [head]
+    for ch in tail:
+        if ch != out[-1] and ch != "h":
+            out.append(ch)
+    return "".join(out)
+
+
+def _unique(items: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+@lru_cache(maxsize=262144)
+def normalise_name(family: str = "", given: str = "", original: str = "") -> PersonName:
+    """Units of a person's name from up to three columns in any script and order."""
+    units: list[str] = []
+    spellings: list[str] = []
+    chinese = False
+    latin: list[str] = []
+    for text, surname_first in ((family, True), (given, False), (original, True)):
+        if not text:
+            continue
+        if has_han(text):
+            chinese = True
+            runs = _HAN_RUN.findall(text)
+            for run in runs:
+                spellings += han_to_cantonese(run)
+            for i, run in enumerate(runs):
+                first = surname_first and i == 0
+                if first and len(runs) == 1 and text is original:
+                    fam, giv = split_surname(run)
+                    units += han_to_pinyin(fam, surname_first=True)
+                    units += han_to_pinyin(giv, surname_first=False)
+                else:
+                    units += han_to_pinyin(run, surname_first=first)
+            text = _HAN_RUN.sub(" ", text)
+        latin += latin_words(text)
+    if latin:
+        read = romanised_syllables(tuple(latin))
+        if read is not None:
+            chinese = True
+            units += read[0]
+            spellings += read[1]
+        else:
+            units += [w for w in latin if w not in _PARTICLES] or latin
+    unique = _unique(units)
+    keys = tuple(syllable_key(u) if chinese else word_key(u) for u in unique)
+    if chinese:
+        spellings += unique
+    return PersonName(unique, keys, chinese, _unique(spellings) if chinese else ())

@@ -31,6 +31,7 @@ run: install var/secret.key var/demo-password
 	$(eval export HAVEN_SECRET_KEY_FILE := $(CURDIR)/var/secret.key)
 	$(BIN)/haven translations compile
 	$(BIN)/haven collectstatic --noinput -v0
+	$(BIN)/haven keys init
 	$(BIN)/haven migrate --noinput -v0
 	$(BIN)/haven seed-demo --password "$$(cat var/demo-password)"
 	@echo "Haven is serving on http://127.0.0.1:$(HAVEN_PORT)/  (Ctrl-C stops it)"

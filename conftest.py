@@ -23,10 +23,10 @@ def personas(db: None) -> Personas:
 
 
 @pytest.fixture
-def client_for():  # type: ignore[no-untyped-def]
+def client_for():
     """A signed-in test client for a persona: client_for(personas.caseworker_a)."""
 
-    def make(user):  # type: ignore[no-untyped-def]
+    def make(user):
         client = Client()
         client.force_login(user)
         return client

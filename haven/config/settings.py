@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django_countries",
     "haven.accounts",
     "haven.audit",
+    "haven.security",
     "haven.directory",
     "haven.web",
     "haven.api",

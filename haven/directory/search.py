@@ -29,6 +29,10 @@ def search_focal_points(query: DirectoryQuery) -> QuerySet[FocalPoint]:
         )
     if query.language:
         # Languages are a short JSON list; filtering in Python keeps SQLite and PostgreSQL alike.
-        ids = [pk for pk, languages in found.values_list("pk", "languages") if query.language in languages]
+        ids = [
+            pk
+            for pk, languages in found.values_list("pk", "languages")
+            if query.language in languages
+        ]
         found = found.filter(pk__in=ids)
     return found.order_by("organisation__country", "organisation__name", "name")

@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from haven.lib.crypto import new_key
+
 _data_dir = Path(tempfile.mkdtemp(prefix="haven-tests-"))
 (_data_dir / "static").mkdir()
 
@@ -13,4 +15,7 @@ os.environ.setdefault("HAVEN_SECRET_KEY", "tests-only-secret-key-0123456789abcde
 os.environ.setdefault("HAVEN_SECURE_COOKIES", "false")
 os.environ.setdefault("HAVEN_PLAIN_STATIC", "true")
 os.environ["HAVEN_DATA_DIR"] = str(_data_dir)
+# Fresh keys for every run: nothing a test writes can be read with a key from the repository.
+os.environ.setdefault("HAVEN_ENCRYPTION_KEYS", f"test1:{new_key()}")
+os.environ.setdefault("HAVEN_INDEX_KEY", new_key())
 os.environ.setdefault("HAVEN_FAST_HASHING_FOR_TESTS", "true")

@@ -25,7 +25,12 @@ def _error(request: HttpRequest, status: int, code: str, message: str) -> HttpRe
         return JsonResponse(
             {"error": {"code": code, "message": message, "fields": {}}}, status=status
         )
-    return render(request, "web/error.html", {"status": status, "message": message, "is_error_page": True}, status=status)
+    return render(
+        request,
+        "web/error.html",
+        {"status": status, "message": message, "is_error_page": True},
+        status=status,
+    )
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

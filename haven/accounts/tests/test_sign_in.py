@@ -42,7 +42,12 @@ def test_logout_needs_post_and_ends_the_session(client_for, personas):
 
 
 def test_pages_need_sign_in(client):
-    for name in ["web:home", "directory:search", "accounts:preferences", "accounts:password_change"]:
+    for name in [
+        "web:home",
+        "directory:search",
+        "accounts:preferences",
+        "accounts:password_change",
+    ]:
         response = client.get(reverse(name))
         assert response.status_code == 302
         assert response.url.startswith(reverse("accounts:login"))

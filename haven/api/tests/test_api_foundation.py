@@ -64,9 +64,7 @@ def test_session_auth_works_for_the_browser(client_for, personas):
 
 
 def test_validation_errors_name_the_field(client, personas):
-    response = client.post(
-        "/api/v1/auth/token", {"username": "x"}, content_type="application/json"
-    )
+    response = client.post("/api/v1/auth/token", {"username": "x"}, content_type="application/json")
     error = _assert_error_shape(response, 400, "invalid")
     assert "password" in error["fields"]
 
@@ -92,8 +90,12 @@ def test_openapi_schema(client):
 
 def test_directory_api_filters(client_for, personas):
     FocalPoint.objects.create(
-        organisation=personas.org_b, name="Wang", role_title="Liaison", languages=["zh"],
-        channel=FocalPoint.Channel.DIPLOMATIC, contact="x@y.invalid",
+        organisation=personas.org_b,
+        name="Wang",
+        role_title="Liaison",
+        languages=["zh"],
+        channel=FocalPoint.Channel.DIPLOMATIC,
+        contact="x@y.invalid",
     )
     client = client_for(personas.caseworker_a)
     body = client.get("/api/v1/directory/focal-points", {"country": "cn"}).json()

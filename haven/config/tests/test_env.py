@@ -100,7 +100,10 @@ def test_bad_configuration_stops_start_up_with_one_line(env, expected):
 
 def test_production_refuses_the_development_key():
     result = _haven(
-        {"HAVEN_DEBUG": "false", "HAVEN_SECRET_KEY": "haven-development-key-never-use-in-production"},
+        {
+            "HAVEN_DEBUG": "false",
+            "HAVEN_SECRET_KEY": "haven-development-key-never-use-in-production",
+        },
         "check",
     )
     assert result.returncode == 2

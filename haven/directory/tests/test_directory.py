@@ -9,12 +9,20 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def focal_points(personas):
     madrid = FocalPoint.objects.create(
-        organisation=personas.org_a, name="Marta", role_title="Coordinator",
-        languages=["es", "en"], channel=FocalPoint.Channel.SIGNAL, contact="+34 600",
+        organisation=personas.org_a,
+        name="Marta",
+        role_title="Coordinator",
+        languages=["es", "en"],
+        channel=FocalPoint.Channel.SIGNAL,
+        contact="+34 600",
     )
     nanjing = FocalPoint.objects.create(
-        organisation=personas.org_b, name="Wang", role_title="Liaison",
-        languages=["zh"], channel=FocalPoint.Channel.DIPLOMATIC, contact="liaison@x.invalid",
+        organisation=personas.org_b,
+        name="Wang",
+        role_title="Liaison",
+        languages=["zh"],
+        channel=FocalPoint.Channel.DIPLOMATIC,
+        contact="liaison@x.invalid",
     )
     return madrid, nanjing
 

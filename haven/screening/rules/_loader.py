@@ -258,7 +258,7 @@ def _grades(value: object, where: str) -> dict[Profile, Grade]:
     if value is None:
         return {}
     raw = _mapping(value, where)
-    _keys(raw, where, set(PROFILES))
+    _keys(raw, where, set(PROFILES), required=set())
     grades: dict[Profile, Grade] = {}
     for profile in PROFILES:
         if profile in raw and raw[profile] is not None:

@@ -40,9 +40,7 @@ def test_forms_need_csrf(personas):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    response = client.post(
-        reverse("accounts:login"), {"username": "caseworker-a", "password": "x"}
-    )
+    response = client.post(reverse("accounts:login"), {"username": "caseworker-a", "password": "x"})
     assert response.status_code == 403
 
 

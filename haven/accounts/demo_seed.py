@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from haven.accounts.demo_world import DEMO_ORGANISATIONS, demo_username
@@ -21,6 +22,9 @@ class DemoLogin:
 
 @transaction.atomic
 def seed_demo_world(password: str) -> list[DemoLogin]:
+    # One Argon2 hash for all demo users: hashing is deliberately slow, and they share the
+    # password anyway (the demo says so).
+    password_hash = make_password(password)
     logins: list[DemoLogin] = []
     for spec in DEMO_ORGANISATIONS:
         org, _created = Organisation.objects.update_or_create(
@@ -55,10 +59,9 @@ def seed_demo_world(password: str) -> list[DemoLogin]:
                     "is_staff": is_admin,
                     "is_superuser": is_admin,
                     "is_active": True,
+                    "password": password_hash,
                 },
             )
-            user.set_password(password)
-            user.save(update_fields=["password"])
             RoleGrant.objects.get_or_create(user=user, role=role)
             logins.append(DemoLogin(username, org.name, str(role.label)))
     return logins

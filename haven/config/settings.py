@@ -42,6 +42,9 @@ def _secret_key() -> str:
             key = Path(key_file).read_text(encoding="utf-8").strip()
         except OSError as exc:
             raise ConfigError(f"HAVEN_SECRET_KEY_FILE cannot be read: {exc.strerror}") from None
+    default_file = DATA_DIR / "secret.key"
+    if not key and not key_file and default_file.exists():
+        key = default_file.read_text(encoding="utf-8").strip()
     if not key and DEBUG:
         return _DEV_SECRET_KEY
     if not key or key == _DEV_SECRET_KEY:

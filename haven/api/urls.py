@@ -22,6 +22,7 @@ from haven.api.schemas import (
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
 from haven.directory.search import DirectoryQuery, search_focal_points
+from haven.screening.api import router as screening_router
 
 api = NinjaAPI(
     title="Haven API",
@@ -125,3 +126,4 @@ def focal_points(
 api.add_router("/auth", auth_router)
 api.add_router("/me", me_router)
 api.add_router("/directory", directory_router)
+api.add_router("/screening", screening_router)

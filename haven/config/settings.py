@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "haven.directory",
     "haven.web",
     "haven.api",
+    "haven.screening",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("haven.web.urls")),
     path("accounts/", include("haven.accounts.urls")),
     path("directory/", include("haven.directory.urls")),
+    path("screening/", include("haven.screening.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -8,7 +8,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 export HAVEN_DATA_DIR ?= $(CURDIR)/var
 
 .PHONY: run test install lint typecheck migrations-check translations-check pytest-sqlite \
-        pytest-postgres system-packages messages fuzz bench clean
+        pytest-postgres browser-tests system-packages messages fuzz bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,18 +56,50 @@ translations-check: install
 	$(BIN)/haven translations compile
 
 pytest-sqlite: install
-	env -u DATABASE_URL $(BIN)/pytest -q -n 2
+	env -u DATABASE_URL $(BIN)/pytest -q -n 2 -m "not browser"
 
 pytest-postgres: install
 	bash scripts/ensure-postgres
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -q -n 2
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -q -n 2 -m "not browser"
 
-test: system-packages install lint typecheck migrations-check translations-check pytest-sqlite pytest-postgres
+# Real Chromium against a live server; on PostgreSQL, where the server's threads each get a
+# real connection (SQLite's shared in-memory test database does not like threads).
+browser-tests: install system-packages
+	bash scripts/ensure-postgres
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -q -p no:xdist -m browser tests/browser
+
+test: system-packages install lint typecheck migrations-check translations-check pytest-sqlite pytest-postgres browser-tests
 
 # Update the catalogues after changing user-facing text, then translate the new entries.
 messages: install
 	cd haven && ../$(BIN)/python -m django makemessages --no-location --no-obsolete \
 	  -l en -l zh_Hans -l es -l el -l nl --settings haven.config.settings
 
+# Bad input: schemathesis (own venv under var/, its pins are not ours) against the API served
+# by gunicorn on a free port, with the demo world and a bearer token; fixed budget per operation.
+FUZZ_VENV := var/fuzz-venv
+FUZZ_EXAMPLES ?= 30
+$(FUZZ_VENV)/bin/st:
+	$(PYTHON) -m venv $(FUZZ_VENV)
+	$(FUZZ_VENV)/bin/pip install --quiet schemathesis==4.32.5
+
+fuzz: install $(FUZZ_VENV)/bin/st
+	$(BIN)/python tests/security/fuzz_run.py --st $(FUZZ_VENV)/bin/st --max-examples $(FUZZ_EXAMPLES)
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+# Benchmarks print figures; they are never part of `make test`. The record-linkage peers
+# (clkhash, anonlink, Splink, recordlinkage) live in their own venv: their pins clash with ours.
+PEERS_VENV := bench/.venv-peers
+$(PEERS_VENV)/.installed: bench/requirements-peers.txt
+	$(PYTHON) -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/pip install --quiet -r bench/requirements-peers.txt
+	touch $@
+
+bench: install $(PEERS_VENV)/.installed
+	$(BIN)/python bench/screening.py
+	$(BIN)/python bench/publication.py
+	$(BIN)/python bench/linkage.py
+	bash scripts/ensure-postgres
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/python bench/case_list.py --cases $${BENCH_CASES:-1000000}

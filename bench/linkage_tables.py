@@ -69,7 +69,7 @@ def main() -> None:
             wade[variant][syl] = pinyin_weight[syl]
 
     cantonese: dict[str, dict[str, float]] = defaultdict(dict)
-    chars = {ch for ch in weights} | {chr(c) for c in pinyin_dict.pinyin_dict if 0x4E00 <= c < 0xA000}
+    chars = set(weights) | {chr(c) for c in pinyin_dict.pinyin_dict if 0x4E00 <= c < 0xA000}
     for ch in chars:
         trad = s2t.convert(ch)
         romans = canto.getRoman(trad)[0] or canto.getRoman(ch)[0]
@@ -81,7 +81,9 @@ def main() -> None:
             cantonese[roman][syl] = cantonese[roman].get(syl, 0.0) + weights.get(ch, 0.0) + 0.001
 
     def best(table: dict[str, dict[str, float]]) -> dict[str, str]:
-        return {k: max(v.items(), key=lambda kv: (kv[1], kv[0]))[0] for k, v in sorted(table.items())}
+        return {
+            k: max(v.items(), key=lambda kv: (kv[1], kv[0]))[0] for k, v in sorted(table.items())
+        }
 
     data = {
         "pinyin": sorted(syllables),
@@ -89,7 +91,9 @@ def main() -> None:
         "cantonese": best(cantonese),
     }
     OUT.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0) + "\n")
-    print(f"wrote {OUT}: {len(syllables)} pinyin, {len(data['wade_giles'])} WG, {len(data['cantonese'])} Cantonese")
+    print(
+        f"wrote {OUT}: {len(syllables)} pinyin, {len(data['wade_giles'])} WG, {len(data['cantonese'])} Cantonese"
+    )
 
 
 if __name__ == "__main__":

@@ -19,22 +19,28 @@ IntArray = npt.NDArray[np.int64]
 def _sorted_keys(enc: Encodings) -> tuple[IntArray, IntArray]:
     records = np.repeat(np.arange(len(enc), dtype=np.int64), np.diff(enc.block_offsets))
     # Duplicates of a key within one record would only repeat comparisons.
-    codes = np.unique(np.stack([enc.block_keys, records]), axis=1) if len(records) else np.zeros((2, 0), np.int64)
+    codes = (
+        np.unique(np.stack([enc.block_keys, records]), axis=1)
+        if len(records)
+        else np.zeros((2, 0), np.int64)
+    )
     return codes[0].astype(np.int64), codes[1].astype(np.int64)
 
 
-def block_ranges(a: Encodings, b: Encodings, max_block_size: int) -> tuple[IntArray, IntArray, IntArray]:
+def block_ranges(
+    a: Encodings, b: Encodings, max_block_size: int
+) -> tuple[IntArray, IntArray, IntArray]:
     """Blocks as rows ``[a_start, a_end, b_start, b_end]`` into the returned record arrays."""
     keys_a, rec_a = _sorted_keys(a)
     keys_b, rec_b = _sorted_keys(b)
     uniq_a, start_a, count_a = np.unique(keys_a, return_index=True, return_counts=True)
     uniq_b, start_b, count_b = np.unique(keys_b, return_index=True, return_counts=True)
-    common, ia, ib = np.intersect1d(uniq_a, uniq_b, assume_unique=True, return_indices=True)
+    _common, ia, ib = np.intersect1d(uniq_a, uniq_b, assume_unique=True, return_indices=True)
     na, nb = count_a[ia], count_b[ib]
     keep = na * nb <= max_block_size * max_block_size
-    blocks = np.stack(
-        [start_a[ia], start_a[ia] + na, start_b[ib], start_b[ib] + nb], axis=1
-    )[keep].astype(np.int64)
+    blocks = np.stack([start_a[ia], start_a[ia] + na, start_b[ib], start_b[ib] + nb], axis=1)[
+        keep
+    ].astype(np.int64)
     # Big blocks first so that parallel chunks finish at similar times.
     order = np.argsort(-(na[keep] * nb[keep]), kind="stable")
     return blocks[order], rec_a, rec_b

@@ -67,6 +67,17 @@ def split_surname(han: str) -> tuple[str, str]:
     return han[:size], han[size:]
 
 
+@lru_cache(maxsize=262144)
+def _segment_in(token: str, system: int) -> tuple[str, ...] | None:
+    """``_segment`` for one of the three systems (0 pinyin, 1 Wade-Giles, 2 Cantonese),
+    cached: the same given names and surnames come back all the time."""
+    if len(token) > 24:
+        return None
+    vocabulary = _tables()[system]
+    parts = _segment(token, vocabulary)
+    return None if parts is None else tuple(parts)
+
+
 def _segment(token: str, vocabulary: frozenset[str] | dict[str, str]) -> list[str] | None:
     """Split ``token`` into the fewest syllables of ``vocabulary`` (None if impossible)."""
     n = len(token)
@@ -84,26 +95,44 @@ def _segment(token: str, vocabulary: frozenset[str] | dict[str, str]) -> list[st
     return best[n]
 
 
+Reading = tuple[tuple[str, ...], tuple[str, ...]]
+
+
 @lru_cache(maxsize=262144)
-def romanised_syllables(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+def _token_readings(token: str) -> tuple[Reading | None, Reading | None, Reading | None]:
+    """One Latin token read in each system (pinyin, Wade-Giles, Cantonese): the pinyin
+    syllables and the syllables as written, or None where it does not split."""
+    _, wade, canto = _tables()
+    out: list[Reading | None] = []
+    for system, mapping in ((0, None), (1, wade), (2, canto)):
+        parts = _segment_in(token, system)
+        if parts is None:
+            out.append(None)
+        else:
+            pinyin = parts if mapping is None else tuple(mapping[p] for p in parts)
+            out.append((pinyin, parts))
+    return out[0], out[1], out[2]
+
+
+@lru_cache(maxsize=262144)
+def romanised_syllables(tokens: tuple[str, ...]) -> Reading | None:
     """Read lower-case Latin tokens of one name as pinyin, Wade-Giles or Cantonese.
 
     The whole name is read in one system: the first of pinyin, Wade-Giles, Cantonese
     in which every token splits into syllables. Returns the pinyin syllables and the
     syllables as written, or None when no system fits (not a Chinese name).
     """
-    pinyin, wade, canto = _tables()
-    for vocabulary, mapping in ((pinyin, None), (wade, wade), (canto, canto)):
-        out: list[str] = []
-        raw: list[str] = []
-        for token in tokens:
-            parts = _segment(token, vocabulary)
-            if parts is None:
-                break
-            raw += parts
-            out.extend(mapping[p] if mapping is not None else p for p in parts)
-        else:
-            return tuple(out), tuple(raw)
+    readings = [_token_readings(token) for token in tokens]
+    for system in range(3):
+        if all(r[system] is not None for r in readings):
+            pinyin: list[str] = []
+            raw: list[str] = []
+            for r in readings:
+                reading = r[system]
+                assert reading is not None
+                pinyin += reading[0]
+                raw += reading[1]
+            return tuple(pinyin), tuple(raw)
     return None
 
 
@@ -121,13 +150,13 @@ def _cantonese() -> dict[str, list[str]]:
 
 @lru_cache(maxsize=65536)
 def han_to_cantonese(text: str) -> tuple[str, ...]:
-    """Hong Kong government spellings of each character (up to two readings each), the
+    """Hong Kong government spellings of each character (every reading), the
     form found on Hong Kong identity documents."""
     table = _cantonese()
     out: list[str] = []
     for ch in text:
         readings = table.get(ch) or table.get(_to_traditional(ch)) or []
-        out += [r.lower() for r in readings[:2]]
+        out += [r.lower() for r in readings]
     return tuple(out)
 
 

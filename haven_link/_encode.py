@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import multiprocessing as mp
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import product
@@ -21,10 +22,11 @@ import numpy as np
 import numpy.typing as npt
 
 from ._errors import InputError, KeyMismatchError, SchemaError
-from ._features import Tokens, field_tokens
+from ._features import Tokens, bigrams, field_tokens, name_tokens
 from ._keys import LinkageSecret
+from ._names import normalise_name, text_words
 from ._progress import progress
-from ._schema import Schema
+from ._schema import FieldSpec, Schema
 
 ENCODING_FORMAT = 1
 """Version of the encodings file format, the ``haven_link_encodings`` member of its header."""
@@ -46,6 +48,8 @@ class Encodings:
     schema_fingerprint: str
     schema_name: str
     bits: int
+    # From the schema: blocks with more pairs than its square are skipped by the matcher.
+    max_block_size: int = 2000
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -76,6 +80,7 @@ class Encodings:
             self.schema_fingerprint,
             self.schema_name,
             self.bits,
+            self.max_block_size,
         )
 
 
@@ -98,6 +103,9 @@ class Encoder:
         self._field_cache: list[dict[tuple[str, ...], tuple[int, Tokens]]] = [
             {} for _ in schema.fields
         ]
+        self._word_cache: dict[str, dict[tuple[str, str | None], int]] = {
+            f.name: {} for f in schema.fields
+        }
         self.fingerprint = secret.fingerprint()
 
     def _mask(self, field: str, part: str, k: int, token: str) -> int:
@@ -121,6 +129,26 @@ class Encoder:
             self._block_cache[clear] = value
         return value
 
+    def _word_mask(self, spec: FieldSpec, word: str, sound: str | None) -> int:
+        """Bits of one name unit or text word with its bigrams (and sound, for names)."""
+        cache = self._word_cache[spec.name]
+        key = (word, sound)
+        mask = cache.get(key)
+        if mask is None:
+            whole = "unit" if spec.kind == "person_name" else "token"
+            mask = 0
+            if k := spec.hashes.get(whole, 0):
+                mask |= self._mask(spec.name, whole, k, word)
+            if k := spec.hashes.get("bigram", 0):
+                for gram in bigrams(word):
+                    mask |= self._mask(spec.name, "bigram", k, gram)
+            if sound is not None and (k := spec.hashes.get("sound", 0)):
+                mask |= self._mask(spec.name, "sound", k, sound)
+            if len(cache) >= _CACHE_LIMIT:
+                cache.clear()
+            cache[key] = mask
+        return mask
+
     def _field(self, index: int, values: tuple[str, ...]) -> tuple[int, Tokens]:
         """Bits and blocking tokens of one field value, cached: values repeat a lot."""
         cache = self._field_cache[index]
@@ -128,13 +156,27 @@ class Encoder:
         if hit is not None:
             return hit
         spec = self.schema.fields[index]
-        record = dict(zip(spec.columns, values, strict=True))
-        tokens = field_tokens(spec, record)
         mask = 0
-        for part, k in spec.hashes.items():
-            if k:
-                for token in tokens.get(part, ()):
-                    mask |= self._mask(spec.name, part, k, token)
+        if spec.kind == "person_name":
+            padded = [*values, "", ""][:3]
+            name = normalise_name(padded[0], padded[1], padded[2])
+            for unit, sound in zip(name.units, name.sounds, strict=True):
+                mask |= self._word_mask(spec, unit, sound)
+            if k := spec.hashes.get("spelling", 0):
+                for spelling in name.spellings:
+                    mask |= self._mask(spec.name, "spelling", k, spelling)
+            tokens = name_tokens(name, with_bigrams=False)
+        elif spec.kind == "text":
+            words = [w for value in values for w in text_words(value)]
+            for word in words:
+                mask |= self._word_mask(spec, word, None)
+            tokens = {"token": words, "prefix": [w[:3] for w in words]}
+        else:
+            tokens = field_tokens(spec, dict(zip(spec.columns, values, strict=True)))
+            for part, k in spec.hashes.items():
+                if k:
+                    for token in tokens.get(part, ()):
+                        mask |= self._mask(spec.name, part, k, token)
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
         cache[values] = (mask, tokens)
@@ -155,7 +197,9 @@ class Encoder:
                 keys.append(self._block_hash(f"{index}\x1f" + "\x1e".join(combo)))
         return mask.to_bytes(self._nbytes, "little"), keys
 
-    def encode(self, records: Iterable[Mapping[str, str]], *, show_progress: bool = False) -> Encodings:
+    def encode(
+        self, records: Iterable[Mapping[str, str]], *, show_progress: bool = False
+    ) -> Encodings:
         ids: list[str] = []
         chunks: list[bytes] = []
         offsets = [0]
@@ -178,7 +222,41 @@ class Encoder:
             self.schema.fingerprint,
             self.schema.name,
             self.schema.bits,
+            self.schema.max_block_size,
         )
+
+
+# Set in the parent just before forking workers, so that they inherit the encoder (and
+# its derived keys) without anything secret going through a pipe.
+_FORKED_ENCODER: Encoder | None = None
+# Below this many records a pool costs more than it saves.
+_PARALLEL_MIN_RECORDS = 20_000
+_MIN_CHUNK = 1000
+
+
+def _encode_chunk(records: list[Mapping[str, str]]) -> Encodings:
+    assert _FORKED_ENCODER is not None
+    return _FORKED_ENCODER.encode(records)
+
+
+def _concatenate(parts: list[Encodings]) -> Encodings:
+    first = parts[0]
+    offsets = [np.zeros(1, dtype=np.int64)]
+    base = 0
+    for part in parts:
+        offsets.append(part.block_offsets[1:] + base)
+        base += int(part.block_offsets[-1])
+    return Encodings(
+        [i for part in parts for i in part.ids],
+        np.concatenate([part.clks for part in parts]),
+        np.concatenate(offsets),
+        np.concatenate([part.block_keys for part in parts]),
+        first.key_fingerprint,
+        first.schema_fingerprint,
+        first.schema_name,
+        first.bits,
+        first.max_block_size,
+    )
 
 
 def encode_records(
@@ -187,9 +265,35 @@ def encode_records(
     secret: LinkageSecret,
     *,
     show_progress: bool = False,
+    workers: int = 1,
 ) -> Encodings:
-    """Encode records (mappings of column name to text) under ``schema`` and ``secret``."""
-    return Encoder(schema, secret).encode(records, show_progress=show_progress)
+    """Encode records (mappings of column name to text) under ``schema`` and ``secret``.
+
+    ``workers > 1`` encodes large inputs in that many forked processes (Linux, macOS);
+    the result is identical to the single-process one.
+    """
+    global _FORKED_ENCODER
+    encoder = Encoder(schema, secret)
+    rows = records if isinstance(records, list) else list(records)
+    if (
+        workers <= 1
+        or len(rows) < _PARALLEL_MIN_RECORDS
+        or "fork" not in mp.get_all_start_methods()
+    ):
+        return encoder.encode(rows, show_progress=show_progress)
+    size = max(_MIN_CHUNK, len(rows) // (workers * 8))
+    chunks = [rows[i : i + size] for i in range(0, len(rows), size)]
+    _FORKED_ENCODER = encoder
+    try:
+        with mp.get_context("fork").Pool(workers) as pool:
+            parts = list(
+                progress(
+                    pool.imap(_encode_chunk, chunks), "encoding", show_progress, total=len(chunks)
+                )
+            )
+    finally:
+        _FORKED_ENCODER = None
+    return _concatenate(parts)
 
 
 def write_encodings(encodings: Encodings, out: IO[str]) -> None:
@@ -199,6 +303,7 @@ def write_encodings(encodings: Encodings, out: IO[str]) -> None:
         "schema_fingerprint": encodings.schema_fingerprint,
         "key_fingerprint": encodings.key_fingerprint,
         "bits": encodings.bits,
+        "max_block_size": encodings.max_block_size,
         "count": len(encodings),
     }
     out.write(json.dumps(header) + "\n")
@@ -265,4 +370,5 @@ def load_encodings(path: str | Path) -> Encodings:
         str(header["schema_fingerprint"]),
         str(header.get("schema", "")),
         bits,
+        int(header.get("max_block_size", 2000)),
     )

@@ -7,7 +7,7 @@ from itertools import combinations
 
 from ._dates import DateOfBirth, date_features, parse_date
 from ._errors import InputError
-from ._names import PersonName, latin_words, normalise_name
+from ._names import PersonName, normalise_name, text_words
 from ._schema import FieldSpec
 
 Tokens = dict[str, list[str]]
@@ -18,10 +18,11 @@ def bigrams(word: str) -> list[str]:
     return [padded[i : i + 2] for i in range(len(padded) - 1)]
 
 
-def name_tokens(name: PersonName) -> Tokens:
+def name_tokens(name: PersonName, *, with_bigrams: bool = True) -> Tokens:
     grams: list[str] = []
-    for unit in name.units:
-        grams += bigrams(unit)
+    if with_bigrams:
+        for unit in name.units:
+            grams += bigrams(unit)
     sounds = sorted(set(name.sounds[:4]))
     return {
         "unit": list(name.units),
@@ -29,6 +30,7 @@ def name_tokens(name: PersonName) -> Tokens:
         "sound": list(name.sounds),
         "sound_pair": [f"{a}+{b}" for a, b in combinations(sounds, 2)],
         "spelling": list(name.spellings),
+        "spelling_pair": [f"{a}+{b}" for a, b in combinations(sorted(name.spellings[:8]), 2)],
     }
 
 
@@ -55,7 +57,7 @@ def field_tokens(spec: FieldSpec, record: Mapping[str, str]) -> Tokens:
         return {"value": [value]} if value else {}
     words: list[str] = []
     for value in values:
-        words += latin_words(value)
+        words += text_words(value)
     grams: list[str] = []
     for word in words:
         grams += bigrams(word)

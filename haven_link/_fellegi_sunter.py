@@ -48,7 +48,11 @@ def _level(spec: FieldSpec, ta: Tokens, tb: Tokens, ra: Record, rb: Record) -> i
     grams = _dice(ta["bigram"], tb["bigram"])
     if grams >= 0.8 or _dice(ta[key], tb[key]) >= 0.6:
         return 2
-    if spec.kind == "person_name" and _dice(ta["sound"], tb["sound"]) >= 0.5 or grams >= 0.55:
+    if spec.kind == "person_name" and (
+        _dice(ta["sound"], tb["sound"]) >= 0.5 or _dice(ta["spelling"], tb["spelling"]) >= 0.5
+    ):
+        return 1
+    if grams >= 0.55:
         return 1
     return 0
 
@@ -77,35 +81,72 @@ class FellegiSunterModel:
         return odds / (1 + odds)
 
 
-def estimate_em(levels: npt.NDArray[np.int8], fields: tuple[str, ...], iterations: int = 100) -> FellegiSunterModel:
-    """EM for the two-class mixture; m starts high on the top levels, u at their frequency."""
+def _onehot(levels: npt.NDArray[np.int8]) -> npt.NDArray[np.float64]:
+    out = np.zeros((len(levels), levels.shape[1], LEVELS))
+    for f in range(levels.shape[1]):
+        seen = levels[:, f] >= 0
+        out[seen, f, levels[seen, f]] = 1.0
+    return out
+
+
+def estimate_em(
+    levels: npt.NDArray[np.int8],
+    random_levels: npt.NDArray[np.int8],
+    fields: tuple[str, ...],
+    iterations: int = 200,
+) -> FellegiSunterModel:
+    """EM for m, u and the prior. It starts from u measured on random pairs (nearly all
+    non-matches) so that it converges to the match/non-match split rather than some other
+    split of the candidates (common names, say)."""
     if len(levels) == 0:
         raise HavenLinkError("no candidate pairs to estimate a model from")
-    nf = levels.shape[1]
-    onehot = np.zeros((len(levels), nf, LEVELS))
-    for f in range(nf):
-        seen = levels[:, f] >= 0
-        onehot[seen, f, levels[seen, f]] = 1.0
-    freq = onehot.sum(axis=0) + 1.0
-    u = freq / freq.sum(axis=1, keepdims=True)
-    m = np.tile(np.array([0.02, 0.08, 0.2, 0.7]), (nf, 1))
+    onehot = _onehot(levels)
+    u = _onehot(random_levels).sum(axis=0) + 0.5
+    u /= u.sum(axis=1, keepdims=True)
+    m = np.tile(np.array([0.05, 0.1, 0.25, 0.6]), (levels.shape[1], 1))
     prior = 0.1
     eps = 1e-6
     for _ in range(iterations):
-        log_m = (onehot * np.log(m)[None]).sum(axis=(1, 2))
         log_u = (onehot * np.log(u)[None]).sum(axis=(1, 2))
+        log_m = (onehot * np.log(m)[None]).sum(axis=(1, 2))
         logit = np.log(prior) - np.log1p(-prior) + log_m - log_u
         g = 1.0 / (1.0 + np.exp(-np.clip(logit, -50, 50)))
         new_prior = float(np.clip(g.mean(), eps, 1 - eps))
         m = (g[:, None, None] * onehot).sum(axis=0) + eps
-        u = ((1 - g)[:, None, None] * onehot).sum(axis=0) + eps
         m /= m.sum(axis=1, keepdims=True)
+        u = ((1 - g)[:, None, None] * onehot).sum(axis=0) + eps
         u /= u.sum(axis=1, keepdims=True)
-        if abs(new_prior - prior) < 1e-7:
-            prior = new_prior
-            break
+        m = _monotone(m, u)
+        done = abs(new_prior - prior) < 1e-8
         prior = new_prior
+        if done:
+            break
     return FellegiSunterModel(fields, m, u, prior)
+
+
+def _monotone(m: npt.NDArray[np.float64], u: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Make m/u non-decreasing in the agreement level (pool adjacent violators): more
+    agreement is never weaker evidence. Without this EM may take a class of non-matches
+    (say, pairs that share only a year of birth) for the matches."""
+    m = m.copy()
+    for f in range(m.shape[0]):
+        for _ in range(LEVELS):
+            changed = False
+            for lv in range(LEVELS - 1):
+                if m[f, lv] * u[f, lv + 1] > m[f, lv + 1] * u[f, lv] + 1e-12:
+                    pooled = m[f, lv] + m[f, lv + 1]
+                    share = u[f, lv] / (u[f, lv] + u[f, lv + 1])
+                    m[f, lv], m[f, lv + 1] = pooled * share, pooled * (1 - share)
+                    changed = True
+            if not changed:
+                break
+    return m
+
+
+def _random_pairs(na: int, nb: int, same: bool, count: int = 20000) -> npt.NDArray[np.int64]:
+    rng = np.random.default_rng(12345)  # fixed: the same input gives the same clusters
+    pairs = np.stack([rng.integers(0, na, count), rng.integers(0, nb, count)], axis=1)
+    return pairs[pairs[:, 0] != pairs[:, 1]] if same else pairs
 
 
 class _Prepared:
@@ -160,9 +201,10 @@ class ClearMatches:
     candidates: int
 
 
-def _score(pa: _Prepared, pb: _Prepared, pairs: npt.NDArray[np.int64]) -> ClearMatches:
+def _score(pa: _Prepared, pb: _Prepared, pairs: npt.NDArray[np.int64], same: bool) -> ClearMatches:
     levels = _levels(pa, pb, pairs)
-    model = estimate_em(levels, tuple(f.name for f in pa.schema.fields))
+    randoms = _levels(pa, pb, _random_pairs(len(pa.records), len(pb.records), same))
+    model = estimate_em(levels, randoms, tuple(f.name for f in pa.schema.fields))
     return ClearMatches(pairs, model.weights(levels), model.probability(levels), model, len(pairs))
 
 
@@ -170,7 +212,7 @@ def link_clear(a: Sequence[Record], b: Sequence[Record], schema: Schema) -> Clea
     """Score all blocked pairs between two files (EM-estimated Fellegi-Sunter)."""
     pa, pb = _Prepared(a, schema), _Prepared(b, schema)
     pairs = _pairs_from_blocks(pa.block_index(), pb.block_index(), False, schema.max_block_size)
-    return _score(pa, pb, pairs)
+    return _score(pa, pb, pairs, False)
 
 
 def dedupe_clear(records: Sequence[Record], schema: Schema) -> ClearMatches:
@@ -178,7 +220,7 @@ def dedupe_clear(records: Sequence[Record], schema: Schema) -> ClearMatches:
     prepared = _Prepared(records, schema)
     index = prepared.block_index()
     pairs = _pairs_from_blocks(index, index, True, schema.max_block_size)
-    return _score(prepared, prepared, pairs)
+    return _score(prepared, prepared, pairs, True)
 
 
 def clusters(n: int, pairs: npt.NDArray[np.int64]) -> list[int]:

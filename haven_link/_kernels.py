@@ -16,14 +16,16 @@ from numba.extending import intrinsic
 HIST_BINS = 100
 
 
-@intrinsic
-def _popcnt(typingctx: Any, x: Any) -> Any:
+def _popcnt_intrinsic(typingctx: Any, x: Any) -> Any:
     sig = types.uint64(types.uint64)
 
     def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
         return builder.ctpop(args[0])
 
     return sig, codegen
+
+
+_popcnt: Any = intrinsic(_popcnt_intrinsic)
 
 
 @njit(cache=True, parallel=True)
@@ -61,9 +63,21 @@ def dice_of_pairs(a: Any, b: Any, pa: Any, pb: Any, ia: Any, ib: Any) -> Any:
 
 
 @njit(cache=True, parallel=True)
-def _tile(a: Any, b: Any, pa: Any, pb: Any, threshold: Any, i0: Any, slab_j: Any, slab_s: Any, counts: Any) -> None:
-    """Rows i0.. of ``a`` against all of ``b`` in one pass; row r's hits go to slab[r]."""
-    nb = b.shape[0]
+def _tile(
+    a: Any,
+    b: Any,
+    pa: Any,
+    pb: Any,
+    threshold: Any,
+    i0: Any,
+    slab_j: Any,
+    slab_s: Any,
+    counts: Any,
+    lo: Any,
+    hi: Any,
+) -> None:
+    """Rows i0.. of ``a`` against rows lo[i]..hi[i] of ``b`` (sorted by popcount: the
+    others cannot reach the threshold); row r's hits go to slab[r]."""
     for r in prange(slab_j.shape[0]):
         i = i0 + r
         if i >= a.shape[0]:
@@ -73,7 +87,7 @@ def _tile(a: Any, b: Any, pa: Any, pb: Any, threshold: Any, i0: Any, slab_j: Any
         # Compare 2c >= t (pa + pb) in floats: no division in the inner loop.
         base = threshold * pa[i]
         n = 0
-        for j in range(nb):
+        for j in range(lo[i], hi[i]):
             c = _common(row, b[j])
             if 2.0 * c >= base + threshold * pb[j]:
                 slab_j[r, n] = j
@@ -84,7 +98,9 @@ def _tile(a: Any, b: Any, pa: Any, pb: Any, threshold: Any, i0: Any, slab_j: Any
 
 
 @njit(cache=True)
-def _compact(i0: Any, slab_j: Any, slab_s: Any, counts: Any, out_a: Any, out_b: Any, out_s: Any, pos: Any) -> Any:
+def _compact(
+    i0: Any, slab_j: Any, slab_s: Any, counts: Any, out_a: Any, out_b: Any, out_s: Any, pos: Any
+) -> Any:
     for r in range(counts.shape[0]):
         for t in range(counts[r]):
             out_a[pos] = i0 + r
@@ -96,8 +112,20 @@ def _compact(i0: Any, slab_j: Any, slab_s: Any, counts: Any, out_a: Any, out_b: 
 
 def all_pairs_above(a: Any, b: Any, threshold: float) -> tuple[Any, Any, Any]:
     """Every pair of rows of ``a`` and ``b`` with Dice >= threshold (no blocking)."""
-    pa, pb = popcounts(a), popcounts(b)
+    pa, pb_raw = popcounts(a), popcounts(b)
+    # Dice(x, y) <= 2 min(|x|, |y|) / (|x| + |y|): with b sorted by popcount only a window
+    # of it can reach the threshold for a given row of a.
+    order = np.argsort(pb_raw, kind="stable")
+    b, pb = np.ascontiguousarray(b[order]), pb_raw[order]
     t = np.float32(threshold)
+    if threshold > 0:
+        low = np.ceil(pa * (threshold / (2 - threshold)) - 1e-6)
+        high = np.floor(pa * ((2 - threshold) / threshold) + 1e-6)
+        lo = np.searchsorted(pb, low, side="left").astype(np.int64)
+        hi = np.searchsorted(pb, high, side="right").astype(np.int64)
+    else:
+        lo = np.zeros(a.shape[0], dtype=np.int64)
+        hi = np.full(a.shape[0], b.shape[0], dtype=np.int64)
     nb = max(1, b.shape[0])
     rows = int(max(2, min(256, 8_000_000 // nb)))
     slab_j = np.empty((rows, nb), dtype=np.int64)
@@ -105,7 +133,7 @@ def all_pairs_above(a: Any, b: Any, threshold: float) -> tuple[Any, Any, Any]:
     counts = np.zeros(rows, dtype=np.int64)
     parts: list[tuple[Any, Any, Any]] = []
     for i0 in range(0, a.shape[0], rows):
-        _tile(a, b, pa, pb, t, i0, slab_j, slab_s, counts)
+        _tile(a, b, pa, pb, t, i0, slab_j, slab_s, counts, lo, hi)
         total = int(counts.sum())
         out = (np.empty(total, np.int64), np.empty(total, np.int64), np.empty(total, np.float32))
         _compact(i0, slab_j, slab_s, counts, out[0], out[1], out[2], 0)
@@ -115,13 +143,23 @@ def all_pairs_above(a: Any, b: Any, threshold: float) -> tuple[Any, Any, Any]:
         return empty, empty.copy(), np.zeros(0, np.float32)
     return (
         np.concatenate([p[0] for p in parts]),
-        np.concatenate([p[1] for p in parts]),
+        order[np.concatenate([p[1] for p in parts])],
         np.concatenate([p[2] for p in parts]),
     )
 
 
 @njit(cache=True, parallel=True)
-def count_blocks(a: Any, b: Any, pa: Any, pb: Any, rec_a: Any, rec_b: Any, blocks: Any, threshold: Any, nchunks: Any) -> Any:
+def count_blocks(
+    a: Any,
+    b: Any,
+    pa: Any,
+    pb: Any,
+    rec_a: Any,
+    rec_b: Any,
+    blocks: Any,
+    threshold: Any,
+    nchunks: Any,
+) -> Any:
     """Per block, pairs with Dice >= threshold; and a histogram of all scores per chunk."""
     nblocks = blocks.shape[0]
     counts = np.zeros(nblocks, dtype=np.int64)
@@ -143,7 +181,17 @@ def count_blocks(a: Any, b: Any, pa: Any, pb: Any, rec_a: Any, rec_b: Any, block
 
 
 @njit(cache=True, parallel=True)
-def fill_blocks(a: Any, b: Any, pa: Any, pb: Any, rec_a: Any, rec_b: Any, blocks: Any, threshold: Any, offsets: Any) -> Any:
+def fill_blocks(
+    a: Any,
+    b: Any,
+    pa: Any,
+    pb: Any,
+    rec_a: Any,
+    rec_b: Any,
+    blocks: Any,
+    threshold: Any,
+    offsets: Any,
+) -> Any:
     total = offsets[-1]
     out_a = np.empty(total, dtype=np.int64)
     out_b = np.empty(total, dtype=np.int64)

@@ -16,7 +16,6 @@ from ._threshold import valley_threshold
 
 # Pairs below this are never kept when the threshold is estimated: far below any valley.
 SCORE_FLOOR = 0.5
-DEFAULT_MAX_BLOCK = 2000
 
 
 @dataclass(slots=True)
@@ -57,11 +56,13 @@ def _nchunks(blocks: int) -> int:
 
 
 def score_candidates(
-    a: Encodings, b: Encodings, floor: float, *, max_block_size: int = DEFAULT_MAX_BLOCK
+    a: Encodings, b: Encodings, floor: float, *, max_block_size: int | None = None
 ) -> Candidates:
-    """Dice scores of the blocked pairs scoring at least ``floor``."""
+    """Dice scores of the blocked pairs scoring at least ``floor``; blocks are capped at
+    ``max_block_size`` (default: the schema's)."""
     a.check_compatible(b)
-    blocks, rec_a, rec_b = block_ranges(a, b, max_block_size)
+    cap = a.max_block_size if max_block_size is None else max_block_size
+    blocks, rec_a, rec_b = block_ranges(a, b, cap)
     pa, pb = _kernels.popcounts(a.clks), _kernels.popcounts(b.clks)
     t = np.float32(floor)
     counts, hist = _kernels.count_blocks(
@@ -92,7 +93,7 @@ def match(
     threshold: float | None = None,
     *,
     one_to_one: bool = True,
-    max_block_size: int = DEFAULT_MAX_BLOCK,
+    max_block_size: int | None = None,
 ) -> MatchResult:
     """Link two parties' encodings. Without ``threshold`` one is estimated from the
     valley of the score distribution (no labelled data needed)."""

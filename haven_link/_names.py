@@ -22,10 +22,31 @@ from ._chinese import (
 )
 from ._greek import elot743, is_greek
 
-# Joining words of Spanish, Portuguese, Dutch, German, French, Italian names: dropped so
-# that "María de la Cruz" meets "Maria Cruz".
+# Joining words of Spanish, Portuguese, German, French, Italian names: dropped so
+# that "María de la Cruz" meets "Maria Cruz". Not "van", "do", "le": Vietnamese names.
 _PARTICLES = frozenset(
-    "de del la las los y e da das do dos di van von der den ter ten du le bin binti bint".split()
+    [
+        "de",
+        "del",
+        "la",
+        "las",
+        "los",
+        "y",
+        "e",
+        "da",
+        "das",
+        "dos",
+        "di",
+        "von",
+        "der",
+        "den",
+        "ter",
+        "ten",
+        "du",
+        "bin",
+        "binti",
+        "bint",
+    ]
 )
 _LATIN_EXTRA = str.maketrans(
     {"đ": "d", "ð": "d", "ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "ı": "i", "þ": "th"}
@@ -60,6 +81,17 @@ def latin_words(text: str) -> tuple[str, ...]:
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.replace("'", "").replace("\u2019", "").replace("`", "")
     return tuple(w for w in _NOT_LETTER.split(text) if w)
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=262144)
+def text_words(text: str) -> tuple[str, ...]:
+    """Words of free text (addresses, document numbers): like names, but digits kept."""
+    text = unicodedata.normalize("NFKD", text.lower().translate(_LATIN_EXTRA))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return tuple(w for w in _NOT_ALNUM.split(text) if w)
 
 
 _VOWEL_RUN = re.compile(r"[aeiouy]+")

@@ -9,11 +9,15 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def progress(items: Iterable[T], label: str, enabled: bool, total: int | None = None) -> Iterator[T]:
+def progress(
+    items: Iterable[T], label: str, enabled: bool, total: int | None = None
+) -> Iterator[T]:
     if not enabled:
         yield from items
         return
     from tqdm import tqdm
 
     # mininterval 1 s: bars only show up on work that lasts longer than that.
-    yield from tqdm(items, desc=label, total=total, file=sys.stderr, unit="rec", delay=1.0, mininterval=1.0)
+    yield from tqdm(
+        items, desc=label, total=total, file=sys.stderr, unit="rec", delay=1.0, mininterval=1.0
+    )

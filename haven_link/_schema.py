@@ -25,7 +25,7 @@ FIELD_PARTS: dict[str, tuple[str, ...]] = {
 }
 # Parts usable in blocking rules, besides the hashed ones above.
 BLOCK_PARTS: dict[str, tuple[str, ...]] = {
-    "person_name": ("unit", "sound", "sound_pair", "spelling"),
+    "person_name": ("unit", "sound", "sound_pair", "spelling", "spelling_pair"),
     "date": ("year", "decade", "month", "day", "day_month"),
     "category": ("value",),
     "text": ("token", "prefix"),
@@ -90,7 +90,9 @@ def parse_schema(document: dict[str, Any]) -> Schema:
         _require(isinstance(name, str) and bool(name), "each field needs a name")
         columns = raw.get("columns")
         _require(
-            isinstance(columns, list) and bool(columns) and all(isinstance(c, str) for c in columns),
+            isinstance(columns, list)
+            and bool(columns)
+            and all(isinstance(c, str) for c in columns),
             f"field {name!r} needs a list of columns",
         )
         hashes = raw.get("hashes", {})

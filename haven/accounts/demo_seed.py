@@ -34,6 +34,9 @@ def seed_demo_world(password: str) -> list[DemoLogin]:
                 "city": spec.city,
                 "kind": spec.kind,
                 "languages": list(spec.languages),
+                # The demo and its scripts sign in with a password alone; real organisations
+                # keep the default (two-factor sign-in on).
+                "two_factor_required": False,
             },
         )
         name, title, channel, contact = spec.focal_point

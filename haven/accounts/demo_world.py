@@ -39,7 +39,7 @@ DEMO_ORGANISATIONS: tuple[DemoOrganisation, ...] = (
         ("zh", "en"),
         "Asia/Shanghai",
         "en",
-        (R.CASE_WORKER, R.ANALYST, R.TRAINER, R.TRAINEE, R.ORG_ADMIN, R.SYSTEM_ADMIN),
+        (R.CASE_WORKER, R.ANALYST, R.SUPERVISOR, R.TRAINER, R.TRAINEE, R.ORG_ADMIN, R.SYSTEM_ADMIN),
         (
             "Li Wen",
             "Counter-trafficking programme officer",

@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -59,6 +60,16 @@ class Organisation(models.Model):
         _("working languages"), default=list, validators=[validate_language_list]
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    two_factor_required = models.BooleanField(
+        _("two-factor sign-in required"),
+        default=True,
+        help_text=_("Everyone who can see personal data signs in with a one-time code too."),
+    )
+    retention_days = models.PositiveIntegerField(
+        _("retention period (days)"),
+        default=3650,
+        help_text=_("Personal data is removed this many days after a case is closed."),
+    )
 
     class Meta:
         ordering = ["country", "name"]
@@ -82,6 +93,8 @@ class User(AbstractUser):
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
     )
+    # Part of every session's signature: raising it signs the user out everywhere.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     REQUIRED_FIELDS = ["email", "organisation"]
 
@@ -103,6 +116,23 @@ class User(AbstractUser):
     @property
     def may_see_personal_data(self) -> bool:
         return bool(self.roles & PERSONAL_DATA_ROLES)
+
+    @property
+    def needs_two_factor(self) -> bool:
+        """Everyone who can see personal data, or grant the roles that do, needs a second
+        factor, unless their organisation has switched it off."""
+        if not self.organisation.two_factor_required:
+            return False
+        admin_roles = {Role.ORG_ADMIN, Role.SYSTEM_ADMIN}
+        return self.may_see_personal_data or bool(self.roles & admin_roles) or self.is_staff
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django signs each session with a hash of the password; the epoch joins it so that
+        # "sign out everywhere" ends every session without touching the password.
+        key_salt = "haven.accounts.User.get_session_auth_hash"
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.session_epoch}", secret=secret, algorithm="sha256"
+        ).hexdigest()
 
 
 class RoleGrant(models.Model):

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
+from haven.security import lockout
 
 
 @receiver(user_logged_in)
@@ -24,6 +25,10 @@ def audit_logout(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) ->
 
 
 @receiver(user_login_failed)
-def audit_failed_login(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> None:
-    # The attempted username may be a mistyped password: it is not written anywhere.
+def audit_failed_login(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    # The attempted username may be a mistyped password: it is not written anywhere in clear
+    # (the lock-out counter keeps only a keyed hash of it).
     record_event(AuditEvent.Action.LOGIN_FAILED, actor=None, object_ref="")
+    lockout.record_failure(str(credentials.get("username") or ""), lockout.client_address(request))

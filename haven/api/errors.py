@@ -5,10 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+
+from haven.security.middleware import mark_denial_audited
 
 logger = logging.getLogger("haven.api")
 
@@ -63,6 +66,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthorizationError)
     def on_forbidden(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+        return respond(request, 403, "forbidden", _("You do not have permission to do this."))
+
+    @api.exception_handler(PermissionDenied)
+    def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        # A policy's refusal (haven.security.policy.require) is audited where it is raised;
+        # any other 403 is audited by haven.security.middleware.DeniedAuditMiddleware.
+        if getattr(exc, "audited", False):
+            mark_denial_audited(request)
         return respond(request, 403, "forbidden", _("You do not have permission to do this."))
 
     @api.exception_handler(Http404)

@@ -6,6 +6,8 @@ from ninja import Schema
 class TokenRequest(Schema):
     username: str
     password: str
+    # The one-time code, where the account's organisation requires two-factor sign-in.
+    otp: str | None = None
 
 
 class TokenResponse(Schema):

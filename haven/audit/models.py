@@ -21,6 +21,13 @@ class AuditEvent(models.Model):
         SHARE = "share", _("Shared")
         DECIDE = "decide", _("Decided")
         DENIED = "denied", _("Permission refused")
+        LOCKED_OUT = "locked_out", _("Sign-in refused: too many failures")
+        OTP_FAILED = "otp_failed", _("Wrong one-time code")
+        OTP_ENROLLED = "otp_enrolled", _("Two-factor sign-in set up")
+        SIGN_OUT_ALL = "sign_out_all", _("Signed out everywhere")
+        ERASE = "erase", _("Personal data erased")
+        KEYS = "keys", _("Encryption keys changed")
+        RESTORE = "restore", _("Database restored")
 
     at = models.DateTimeField(_("time"))
     actor = models.ForeignKey(

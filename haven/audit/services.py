@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from haven.audit.chain import GENESIS_HASH, ChainBreak, find_break, row_hash
@@ -67,3 +68,13 @@ def _rows() -> Iterator[tuple[int, str, str, Mapping[str, Any]]]:
 
 def verify_chain() -> ChainBreak | None:
     return find_break(_rows())
+
+
+def access_history(
+    object_ref: str, *, actions: Iterable[str] | None = None
+) -> QuerySet[AuditEvent]:
+    """Who did what to one object, newest first: reads, changes, shares, refusals."""
+    rows = AuditEvent.objects.filter(object_ref=object_ref)
+    if actions is not None:
+        rows = rows.filter(action__in=list(actions))
+    return rows.order_by("-at", "-id")

@@ -80,6 +80,11 @@ INSTALLED_APPS = [
     "haven.web",
     "haven.api",
     "haven.screening",
+    "haven.stats",
+    "haven.linkage",
+    "haven.cases",
+    "haven.referrals",
+    "haven.training",
 ]
 
 MIDDLEWARE = [
@@ -92,8 +97,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "haven.security.middleware.DeniedAuditMiddleware",
     "haven.accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "haven.security.sessions.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -187,6 +194,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("HAVEN_SESSION_SECONDS", 8 * 3600, minimum=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A signed-in session ends after this long without a request (haven.security.sessions).
+SESSION_IDLE_SECONDS = env_int("HAVEN_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+# Sign-in lock-out (haven.security.lockout): failures per account and per client address
+# within the window; the refusal lifts when the failures age out of the window.
+LOCKOUT_WINDOW_SECONDS = env_int("HAVEN_LOCKOUT_WINDOW_SECONDS", 15 * 60, minimum=60)
+LOCKOUT_ACCOUNT_FAILURES = env_int("HAVEN_LOCKOUT_ACCOUNT_FAILURES", 5, minimum=1)
+LOCKOUT_ADDRESS_FAILURES = env_int("HAVEN_LOCKOUT_ADDRESS_FAILURES", 20, minimum=1)
 SECURE_SSL_REDIRECT = env_bool("HAVEN_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("HAVEN_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
@@ -223,6 +237,11 @@ LOGGING = {
         # Django's request logger prints the full URL and can print POST data on errors.
         "django.request": {"level": "ERROR", "propagate": True},
         "django.security.DisallowedHost": {"handlers": [], "propagate": False},
+        # At DEBUG these print user input: the template logger the whole context (request
+        # path with its query, form data), the database logger every SQL parameter. Never
+        # below INFO, whatever HAVEN_LOG_LEVEL says (tests/security/test_logs_no_personal_data).
+        "django.template": {"level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "INFO", "propagate": True},
     },
 }
 CSRF_FAILURE_VIEW = "haven.web.views.csrf_failure"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -49,3 +51,23 @@ class StartScreeningForm(forms.Form):
         required=False,
         error_messages={"invalid": _("A case reference looks like HVN-2026-000123.")},
     )
+
+
+class ReferForm(forms.Form):
+    """Who the person is, asked only when the screening is not yet tied to a case."""
+
+    family_name = forms.CharField(label=_("Family name"), max_length=200, required=False)
+    given_name = forms.CharField(label=_("Given name"), max_length=200, required=False)
+    name_original = forms.CharField(
+        label=_("Name in the original script"), max_length=200, required=False
+    )
+    citizenship = forms.CharField(
+        label=_("Citizenship (two-letter code)"), max_length=2, min_length=2, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("family_name", "").strip() or data.get("given_name", "").strip()):
+            raise forms.ValidationError(_("Enter a family name or a given name."))
+        data["citizenship"] = data.get("citizenship", "").upper()
+        return data

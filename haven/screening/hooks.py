@@ -8,7 +8,7 @@ reaches the case owner at once).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.dispatch import Signal
 
@@ -20,8 +20,13 @@ if TYPE_CHECKING:
 # transaction that completes a screening.
 screening_completed = Signal()
 
-ReferralHandler = Callable[["Screening", "User"], str]
+# (screening, actor, person details from the referral form) -> case reference
+ReferralHandler = Callable[["Screening", "User", dict[str, Any]], str]
 _referral_handler: list[ReferralHandler] = []
+
+
+class ReferralRefusedError(Exception):
+    """Raised by a handler when case management refuses; the message is for the user."""
 
 
 def register_referral_handler(handler: ReferralHandler) -> None:

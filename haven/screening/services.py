@@ -119,19 +119,21 @@ def complete_screening(screening: Screening, *, actor: User) -> Assessment:
     return assessment
 
 
-class ReferralUnavailable(Exception):
+class ReferralUnavailableError(Exception):
     """Case management is not installed on this instance."""
 
 
 @transaction.atomic
-def refer_for_identification(screening: Screening, *, actor: User) -> str:
+def refer_for_identification(
+    screening: Screening, *, actor: User, details: Mapping[str, str] | None = None
+) -> str:
     """Create or update the person's case from this screening; returns the case reference."""
     if not policy.can_view(actor, screening) or screening.status != Screening.Status.COMPLETED:
         raise PermissionDenied
     handler = referral_handler()
     if handler is None:
-        raise ReferralUnavailable
-    reference = handler(screening, actor)
+        raise ReferralUnavailableError
+    reference = handler(screening, actor, dict(details or {}))
     screening.case_reference = reference
     screening.save(update_fields=["case_reference", "updated_at"])
     return reference

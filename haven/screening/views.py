@@ -13,7 +13,8 @@ from haven.accounts.requests import AuthedRequest
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
 from haven.screening import policy, services
-from haven.screening.forms import StartScreeningForm
+from haven.screening.forms import ReferForm, StartScreeningForm
+from haven.screening.hooks import ReferralRefusedError
 from haven.screening.interview import all_item_ids, interview_sections, result_view
 from haven.screening.models import Screening
 from haven.screening.rules import InputError
@@ -131,6 +132,7 @@ def result(request: AuthedRequest, screening_id: str) -> HttpResponse:
     context = {
         "screening": screening,
         "result": result_view(assessment, screening.answers, lang),
+        "refer_form": ReferForm(),
         "can_refer": screening.status == Screening.Status.COMPLETED
         and screening.outcome in ("trafficking", "possible_trafficking"),
     }
@@ -141,10 +143,23 @@ def result(request: AuthedRequest, screening_id: str) -> HttpResponse:
 @require_POST
 def refer(request: AuthedRequest, screening_id: str) -> HttpResponse:
     screening = _screening_for(request, screening_id)
+    details: dict[str, str] = {}
+    if not screening.case_reference:
+        form = ReferForm(request.POST)
+        if not form.is_valid():
+            for error in form.errors.values():
+                messages.error(request, " ".join(error))
+            return redirect("screening:result", screening_id=screening.pk)
+        details = form.cleaned_data
     try:
-        reference = services.refer_for_identification(screening, actor=request.user)
-    except services.ReferralUnavailable:
+        reference = services.refer_for_identification(
+            screening, actor=request.user, details=details
+        )
+    except services.ReferralUnavailableError:
         messages.error(request, _("Case management is not available on this instance."))
+        return redirect("screening:result", screening_id=screening.pk)
+    except ReferralRefusedError as exc:
+        messages.error(request, str(exc))
         return redirect("screening:result", screening_id=screening.pk)
     messages.success(
         request,

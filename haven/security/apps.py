@@ -6,3 +6,8 @@ class SecurityConfig(AppConfig):
     name = "haven.security"
     label = "security"
     verbose_name = _("Security")
+
+    def ready(self) -> None:
+        from haven.security import registrations
+
+        registrations.register()

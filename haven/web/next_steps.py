@@ -40,7 +40,7 @@ STEPS: list[NextStep] = [
         _("Your cases"),
         _("Consent, needs, services, referrals and deadlines of the people you assist."),
         "cases:list",
-        frozenset({Role.CASE_WORKER, Role.SUPERVISOR, Role.INVESTIGATOR}),
+        frozenset({Role.CASE_WORKER, Role.SUPERVISOR, Role.INVESTIGATOR, Role.SCREENER}),
     ),
     NextStep(
         _("Decisions waiting"),
@@ -61,9 +61,21 @@ STEPS: list[NextStep] = [
         frozenset({Role.TRAINER, Role.TRAINEE}),
     ),
     NextStep(
+        _("Is this person known to a partner?"),
+        _("Match a case with a partner's records without revealing a name."),
+        "linkage:index",
+        frozenset({Role.INVESTIGATOR, Role.CASE_WORKER, Role.ORG_ADMIN}),
+    ),
+    NextStep(
         _("Find a partner"),
         _("Focal points of partner organisations, by country, kind and language."),
         "directory:search",
+    ),
+    NextStep(
+        _("Transfer keys"),
+        _("Your organisation's keys for signed, encrypted cross-border case transfers."),
+        "referrals:keys",
+        frozenset({Role.ORG_ADMIN}),
     ),
     NextStep(
         _("Administration"),

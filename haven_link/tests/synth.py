@@ -13,8 +13,9 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-from haven_link._chinese import han_to_pinyin, split_surname
+from haven_link._chinese import han_to_pinyin
 from haven_link._greek import elot743
 
 Record = dict[str, str]
@@ -80,8 +81,12 @@ def _pools() -> dict[str, tuple[str, ...]]:
 
     cn_given = {ch for name in _faker_cn_given() for ch in name} | set(CN_GIVEN)
     return {
-        "gr_given": tuple(dict.fromkeys([*Greek.first_names_male, *Greek.first_names_female, *GR_GIVEN])),
-        "gr_family": tuple(dict.fromkeys([*Greek.last_names_male, *Greek.last_names_female, *GR_FAMILY])),
+        "gr_given": tuple(
+            dict.fromkeys([*Greek.first_names_male, *Greek.first_names_female, *GR_GIVEN])
+        ),
+        "gr_family": tuple(
+            dict.fromkeys([*Greek.last_names_male, *Greek.last_names_female, *GR_FAMILY])
+        ),
         "es_given": tuple(dict.fromkeys([*Spanish.first_names, *ES_GIVEN])),
         "es_family": tuple(dict.fromkeys([*Spanish.last_names, *ES_FAMILY])),
         "en_given": tuple(English.first_names),
@@ -112,7 +117,9 @@ def _person(rng: random.Random, culture: str) -> Person:
         given = f"{rng.choice(VI_MIDDLE)} {rng.choice(VI_GIVEN)} {rng.choice(VI_GIVEN)}"
     else:
         family, given = rng.choice(pools["en_family"]), rng.choice(pools["en_given"])
-    return Person(culture, family, given, rng.randint(1960, 2008), rng.randint(1, 12), rng.randint(1, 28), sex)
+    return Person(
+        culture, family, given, rng.randint(1960, 2008), rng.randint(1, 12), rng.randint(1, 28), sex
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -125,14 +132,13 @@ def _wade(syllable: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _cantonese(char: str) -> str:
-    from cantoroman import Cantonese
 
     romans = _canto().getRoman(char.translate(TRADITIONAL))[0]
     return str(romans[0]) if romans else ""
 
 
 @lru_cache(maxsize=1)
-def _canto() -> object:
+def _canto() -> Any:
     from cantoroman import Cantonese
 
     return Cantonese()
@@ -190,7 +196,11 @@ def _date_b(rng: random.Random, p: Person) -> str:
         return f"{y:04d}-{d:02d}-{m:02d}"
     if r < 0.85:
         ys = f"{y:04d}"
-        return f"{ys[:2]}{ys[3]}{ys[2]}-{m:02d}-{d:02d}" if ys[2] != ys[3] else f"{y:04d}-{m:02d}-{d:02d}"
+        return (
+            f"{ys[:2]}{ys[3]}{ys[2]}-{m:02d}-{d:02d}"
+            if ys[2] != ys[3]
+            else f"{y:04d}-{m:02d}-{d:02d}"
+        )
     if r < 0.90:
         return f"{y:04d}"
     if r < 0.95:
@@ -201,8 +211,17 @@ def _date_b(rng: random.Random, p: Person) -> str:
 def record_a(p: Person, ident: str) -> Record:
     rec = {"id": ident, "family_name": p.family, "given_name": p.given, "name_original": ""}
     if p.culture == "cn":
-        rec = {"id": ident, "family_name": "", "given_name": "", "name_original": p.family + p.given}
-    rec |= {"date_of_birth": f"{p.year:04d}-{p.month:02d}-{p.day:02d}", "sex": p.sex, "citizenship": COUNTRIES[p.culture]}
+        rec = {
+            "id": ident,
+            "family_name": "",
+            "given_name": "",
+            "name_original": p.family + p.given,
+        }
+    rec |= {
+        "date_of_birth": f"{p.year:04d}-{p.month:02d}-{p.day:02d}",
+        "sex": p.sex,
+        "citizenship": COUNTRIES[p.culture],
+    }
     return rec
 
 
@@ -239,7 +258,9 @@ def record_b(rng: random.Random, p: Person, ident: str) -> Record:
 CULTURES = ("cn", "cn", "cn", "cn", "gr", "gr", "es", "vi", "vi", "en")
 
 
-def generate(n: int, *, overlap: float = 0.5, seed: int = 0) -> tuple[list[Record], list[Record], set[tuple[str, str]]]:
+def generate(
+    n: int, *, overlap: float = 0.5, seed: int = 0
+) -> tuple[list[Record], list[Record], set[tuple[str, str]]]:
     """Two files of ``n`` records each; ``overlap`` of the people appear in both."""
     rng = random.Random(seed)
     shared = int(n * overlap)
@@ -264,4 +285,4 @@ def people(n: int, seed: int = 0) -> Iterator[Person]:
         yield _person(rng, rng.choice(CULTURES))
 
 
-__all__ = ["generate", "people", "record_a", "record_b", "split_surname"]
+__all__ = ["generate", "people", "record_a", "record_b"]

@@ -12,6 +12,9 @@ def test_passwords_are_hashed_with_argon2(personas):
 
 
 def test_login_lands_on_the_home_page_and_is_audited(client, personas):
+    # Password alone where the organisation has switched two-factor sign-in off.
+    personas.org_a.two_factor_required = False
+    personas.org_a.save(update_fields=["two_factor_required"])
     response = client.post(
         reverse("accounts:login"), {"username": "caseworker-a", "password": PASSWORD}
     )

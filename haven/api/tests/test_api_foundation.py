@@ -25,7 +25,14 @@ def _assert_error_shape(response, status, code):
     return body["error"]
 
 
+def _password_only(personas):
+    # Two-factor sign-in is on by default; tests/security covers the token with a code.
+    personas.org_a.two_factor_required = False
+    personas.org_a.save(update_fields=["two_factor_required"])
+
+
 def test_token_then_bearer_requests(client, personas):
+    _password_only(personas)
     response = _token(client)
     assert response.status_code == 200
     token = response.json()["token"]
@@ -38,6 +45,7 @@ def test_token_then_bearer_requests(client, personas):
 
 
 def test_only_a_hash_of_the_token_is_stored(client, personas):
+    _password_only(personas)
     token = _token(client).json()["token"]
     from haven.accounts.models import ApiToken
 

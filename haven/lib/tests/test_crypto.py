@@ -60,6 +60,7 @@ def test_blind_index_ignores_case_accents_and_spacing():
         ("k1:c2hvcnQ", "32 bytes"),
         (f"k1:{new_key()},k1:{new_key()}", "share an id"),
     ],
+    ids=["empty", "no-key", "short-key", "duplicate-id"],
 )
 def test_bad_key_rings_are_refused(keys, message):
     with pytest.raises(CryptoKeyError, match=message):

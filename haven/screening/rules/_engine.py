@@ -7,7 +7,7 @@ from typing import Final
 from ._errors import InputError
 from ._explain import explain
 from ._loader import default_catalogue
-from ._missing import missing_indicators
+from ._missing import group_classes, missing_indicators
 from ._model import Catalogue
 from ._request import AssessmentRequest, parse_request
 from ._result import Assessment, DimensionResult, Elements, Flag
@@ -97,24 +97,30 @@ def assess_request(
         raise InputError("lang", f"must be one of {', '.join(LANGUAGES)}")
     cat = catalogue if catalogue is not None else default_catalogue()
     tables = profile_tables(cat)
-    scores = [score(tables[p], request.answers) for p in profiles_for(request)]
+    answers = request.answers
+    yes = {i for i, answer in answers.items() if answer == "yes"}
+    no = {i for i, answer in answers.items() if answer == "no"}
+    profiles = profiles_for(request)
+    scores = [score(tables[p], yes, no) for p in profiles]
     chosen = max(scores, key=lambda s: s.outcome)
     both = len(scores) > 1
     tie = both and all(s.outcome == chosen.outcome for s in scores)
-    missing = missing_indicators(scores, _catalogue_order(cat))
-    outcome = OUTCOMES[chosen.outcome]
+    missing = missing_indicators(
+        scores, group_classes(cat, profiles), yes, no, _catalogue_order(cat)
+    )
+    present = tuple(chosen.present_ids(n, yes) for n in range(len(DIMENSIONS)))
     return Assessment(
         profile=chosen.table.profile,
         exploitation=request.exploitation,
-        outcome=outcome,
+        outcome=OUTCOMES[chosen.outcome],
         dimensions={
-            code: DimensionResult(STATUSES[chosen.statuses[n]], chosen.present_ids[n])
+            code: DimensionResult(STATUSES[chosen.statuses[n]], present[n])
             for n, code in enumerate(DIMENSIONS)
         },
-        acts_present=tuple(i for i in chosen.act_present if i.startswith("ACT-")),
+        acts_present=tuple(i for i in chosen.table.act_ids if i in yes),
         elements=_elements(chosen),
         missing=missing,
-        explanation=explain(cat, lang, chosen, both=both, tie=tie, missing=missing),
+        explanation=explain(cat, lang, chosen, yes, present, both=both, tie=tie, missing=missing),
         flags=_flags(cat, request, chosen, lang),
         scored={s.table.profile: OUTCOMES[s.outcome] for s in scores},
         lang=lang,

@@ -1,80 +1,97 @@
 """Explanation sentences, from whole-sentence templates in the catalogue's texts."""
 
+import functools
+from collections.abc import Set
+from dataclasses import dataclass
+
 from ._combination import satisfied_rule
 from ._model import Catalogue
 from ._scoring import CD, CR, DR, POS, RV, UND, VD, Score
-from ._types import DIMENSIONS, OUTCOMES, Profile
+from ._types import DIMENSIONS, OUTCOMES, PROFILES
 
 # How many IDs the "ask next" sentence names; the full list is in Assessment.missing.
 MISSING_IN_SENTENCE = 5
+
+
+@dataclass(frozen=True, slots=True)
+class _Texts:
+    """The templates of one language, looked up once (the engine formats them per request)."""
+
+    separator: str
+    items: dict[str, str]  # indicator ID -> "label (ID)"
+    dimensions: tuple[str, ...]
+    profiles: dict[str, str]
+    templates: dict[str, str]
+
+
+@functools.lru_cache(maxsize=64)
+def _texts(catalogue: Catalogue, lang: str) -> _Texts:
+    texts = catalogue.texts
+    item = texts["indicator_item"][lang]
+    return _Texts(
+        separator=texts["list_separator"][lang],
+        items={i.id: item.format(id=i.id, label=i.labels[lang]) for i in catalogue.indicators},
+        dimensions=tuple(catalogue.dimension(code).labels[lang] for code in DIMENSIONS),
+        profiles={p: texts[f"label.profile.{p}"][lang] for p in PROFILES},
+        templates={key: by_lang[lang] for key, by_lang in texts.items()},
+    )
 
 
 def explain(
     catalogue: Catalogue,
     lang: str,
     chosen: Score,
+    yes: Set[str],
+    present_ids: tuple[tuple[str, ...], ...],
     *,
     both: bool,
     tie: bool,
     missing: tuple[str, ...],
 ) -> tuple[str, ...]:
-    texts = catalogue.texts
-    separator = texts["list_separator"][lang]
-    item = texts["indicator_item"][lang]
+    t = _texts(catalogue, lang)
+    templates, labels, separator, item = t.templates, t.dimensions, t.separator, t.items
 
-    def items(ids: tuple[str, ...] | list[str]) -> str:
-        return separator.join(
-            item.format(id=i, label=catalogue.indicator(i).labels[lang]) for i in ids
-        )
+    def items(ids: tuple[str, ...]) -> str:
+        return separator.join([item[i] for i in ids])
 
-    def dimension_label(index: int) -> str:
-        return catalogue.dimension(DIMENSIONS[index]).labels[lang]
-
-    profile: Profile = chosen.table.profile
-    profile_label = texts[f"label.profile.{profile}"][lang]
     key = ("profile_both_tie" if tie else "profile_both") if both else "profile_used"
-    sentences = [texts[key][lang].format(profile=profile_label)]
+    sentences = [templates[key].format(profile=t.profiles[chosen.table.profile])]
 
-    for index, status in enumerate(chosen.statuses):
+    statuses = chosen.statuses
+    for index, status in enumerate(statuses):
         if status == POS:
-            rule = satisfied_rule(*chosen.present[index])
+            rule = satisfied_rule(*chosen.dimensions[index].present)
             sentences.append(
-                texts[f"dimension_positive.{rule}"][lang].format(
-                    dimension=dimension_label(index),
-                    indicators=items(chosen.present_ids[index]),
+                templates["dimension_positive." + str(rule)].format(
+                    dimension=labels[index], indicators=items(present_ids[index])
                 )
             )
-    undetermined = [dimension_label(i) for i, s in enumerate(chosen.statuses) if s == UND]
-    if undetermined:
-        sentences.append(
-            texts["dimensions_undetermined"][lang].format(dimensions=separator.join(undetermined))
-        )
+    if UND in statuses:
+        undetermined = separator.join([labels[i] for i, s in enumerate(statuses) if s == UND])
+        sentences.append(templates["dimensions_undetermined"].format(dimensions=undetermined))
 
     outcome = OUTCOMES[chosen.outcome]
-    age_group = "child" if chosen.table.is_child else "adult"
-    if outcome == "trafficking" and age_group == "adult":
+    is_child = chosen.table.is_child
+    if outcome == "trafficking" and not is_child:
+        recruitment = [labels[d] for d in (DR, CR, RV) if statuses[d] == POS]
+        destination = [labels[d] for d in (CD, VD) if statuses[d] == POS]
         sentences.append(
-            texts["outcome.trafficking.adult"][lang].format(
-                recruitment=separator.join(
-                    dimension_label(d) for d in (DR, CR, RV) if chosen.statuses[d] == POS
-                ),
-                destination=separator.join(
-                    dimension_label(d) for d in (CD, VD) if chosen.statuses[d] == POS
-                ),
+            templates["outcome.trafficking.adult"].format(
+                recruitment=separator.join(recruitment), destination=separator.join(destination)
             )
         )
     elif outcome == "trafficking":
-        sentences.append(
-            texts["outcome.trafficking.child"][lang].format(acts=items(chosen.act_present))
-        )
+        acts = items(chosen.act_present_ids(yes))
+        sentences.append(templates["outcome.trafficking.child"].format(acts=acts))
     elif outcome == "possible_trafficking":
-        sentences.append(texts[f"outcome.possible_trafficking.{age_group}"][lang])
+        age_group = "child" if is_child else "adult"
+        sentences.append(templates["outcome.possible_trafficking." + age_group])
     else:
-        sentences.append(texts[f"outcome.{outcome}"][lang])
+        sentences.append(templates["outcome." + outcome])
 
     if missing:
         sentences.append(
-            texts["missing"][lang].format(indicators=items(missing[:MISSING_IN_SENTENCE]))
+            templates["missing"].format(indicators=items(missing[:MISSING_IN_SENTENCE]))
         )
-    sentences.append(texts["referral"][lang])
+    sentences.append(templates["referral"])
     return tuple(sentences)

@@ -1,5 +1,6 @@
 """Validation of a screening request as it arrives from the API or the CLI (parsed JSON)."""
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final, cast
@@ -84,9 +85,24 @@ def _flag(value: object, name: str) -> bool:
     return value
 
 
+@functools.lru_cache(maxsize=8)
+def _answerable_ids(catalogue: Catalogue) -> frozenset[str]:
+    return frozenset(i.id for i in catalogue.indicators) | {u.id for u in catalogue.urgent_items}
+
+
+_ANSWER_SET: Final = frozenset(ANSWERS)
+
+
 def _answers(value: object, catalogue: Catalogue) -> dict[str, Answer]:
     if not isinstance(value, Mapping):
         raise InputError("answers", "must be an object mapping indicator IDs to answers")
+    # Fast path for the usual, valid request (set operations run in C); the loop below finds
+    # and names the first offending entry otherwise.
+    try:
+        if value.keys() <= _answerable_ids(catalogue) and set(value.values()) <= _ANSWER_SET:
+            return cast("dict[str, Answer]", dict(value))
+    except TypeError:  # an unhashable answer, such as a list
+        pass
     answers: dict[str, Answer] = {}
     for key, answer in value.items():
         if not isinstance(key, str):

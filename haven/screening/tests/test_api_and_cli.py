@@ -9,7 +9,9 @@ pytestmark = pytest.mark.django_db
 
 def _post(client, body, lang="en"):
     raw = body if isinstance(body, str) else json.dumps(body)
-    return client.post(f"/api/v1/screening/assess?lang={lang}", raw, content_type="application/json")
+    return client.post(
+        f"/api/v1/screening/assess?lang={lang}", raw, content_type="application/json"
+    )
 
 
 def test_assess_in_another_language(client_for, personas):
@@ -58,7 +60,10 @@ def test_catalogue_in_the_requested_language(client_for, personas):
 def _cli(stdin, *args):
     return subprocess.run(
         [sys.executable, "-m", "haven.cli", "screen", "assess", *args],
-        input=stdin, capture_output=True, text=True, check=False,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 

@@ -11,7 +11,14 @@ pytestmark = pytest.mark.django_db
 
 # A clear adult labour case: deceptive recruitment (DR-1 strong + DR-2 medium), exploitative
 # conditions (EX-1 strong + EX-2 medium), coercion at destination (CD-1 strong + CD-2 strong).
-POSITIVE = {"DR-1": "yes", "DR-2": "yes", "EX-1": "yes", "EX-2": "yes", "CD-1": "yes", "CD-2": "yes"}
+POSITIVE = {
+    "DR-1": "yes",
+    "DR-2": "yes",
+    "EX-1": "yes",
+    "EX-2": "yes",
+    "CD-1": "yes",
+    "CD-2": "yes",
+}
 
 
 def _start(client, **overrides):
@@ -98,8 +105,12 @@ def test_bad_start_input_is_refused_with_a_message(client_for, personas):
     client = client_for(personas.screener_a)
     response = client.post(
         reverse("screening:start"),
-        {"interview_language": "en", "interviewee_language": "xx", "age": "-3",
-         "exploitation": "labour"},
+        {
+            "interview_language": "en",
+            "interviewee_language": "xx",
+            "age": "-3",
+            "exploitation": "labour",
+        },
     )
     assert response.status_code == 200
     assert Screening.objects.count() == 0
@@ -118,7 +129,9 @@ def test_other_organisations_and_analysts_cannot_see_a_screening(client_for, per
 def test_only_the_interviewer_records_answers(client_for, personas):
     screening = _start(client_for(personas.screener_a))
     colleague = client_for(personas.caseworker_a)
-    response = colleague.post(reverse("screening:save", args=[screening.pk]), _answer_form(POSITIVE))
+    response = colleague.post(
+        reverse("screening:save", args=[screening.pk]), _answer_form(POSITIVE)
+    )
     assert response.status_code == 403
     screening.refresh_from_db()
     assert screening.answers == {}

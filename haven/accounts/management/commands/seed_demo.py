@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from haven.accounts.demo_seed import seed_demo_world
+from haven.cases.demo_seed import seed_demo_cases
 
 
 class Command(BaseCommand):
@@ -21,8 +22,10 @@ class Command(BaseCommand):
         if len(password) < 8:
             raise CommandError("the demo password must be at least 8 characters long")
         logins = seed_demo_world(password)
+        cases = seed_demo_cases()
         width = max(len(login.username) for login in logins)
         self.stdout.write("Demo logins (every user has the same password):")
         for login in logins:
             self.stdout.write(f"  {login.username:<{width}}  {login.role} — {login.organisation}")
+        self.stdout.write(f"Demo cases created: {cases}")
         self.stdout.write(f"Password: {password}")

@@ -83,3 +83,14 @@ def test_trafficking_is_final_so_nothing_is_missing() -> None:
     result = assess(age=30, exploitation="labour", answers=given)
     assert result.outcome == "trafficking"
     assert result.missing == ()
+
+
+def test_for_a_child_an_unknown_recruitment_indicator_can_establish_the_act() -> None:
+    # Exploitation is positive; the act is unknown. A yes to DR-1 (a recruitment indicator)
+    # or to ACT-3 makes it trafficking: both rise equally, strong rank, then catalogue order.
+    given = answers(ADULT_EX, unknown=("DR-1", "ACT-3"))
+    result = assess(age=16, exploitation="labour", answers=given)
+    assert result.outcome == "possible_trafficking"
+    assert result.missing == ("DR-1", "ACT-3")
+    with_dr = assess(age=16, exploitation="labour", answers={**given, "DR-1": "yes"})
+    assert with_dr.outcome == "trafficking"

@@ -1,0 +1,95 @@
+"""The Human Trafficking Case Data Standard (HTCDS v2) as Haven exports it: pure Python.
+
+The columns and value lists are in :mod:`._schema` (documented there and in
+``docs/decisions/0400-htcds-columns.md``); :func:`write_csv` / :func:`write_xlsx` write rows with
+the standard's header, and :func:`read_csv` / :func:`read_xlsx` validate every row, returning the
+accepted rows and a :class:`Rejection` (row number, reason) for each refused one.
+"""
+
+from ._countries import (
+    EU_MEMBERS,
+    GREATER_MEKONG,
+    ISO_COUNTRIES,
+    OTHER_REGION,
+    REGIONS,
+    SUB_REGIONS,
+    region_of,
+    sub_region_of,
+)
+from ._errors import HtcdsError, HtcdsFormatError, HtcdsWriteError
+from ._io import (
+    HtcdsRow,
+    HtcdsValue,
+    ReadResult,
+    Rejection,
+    escape_cell,
+    parse_row,
+    read_csv,
+    read_xlsx,
+    unescape_cell,
+    write_csv,
+    write_xlsx,
+)
+from ._schema import (
+    AGE_BANDS,
+    CASE_STATUSES,
+    COLUMN_NAMES,
+    COLUMNS,
+    COLUMNS_BY_NAME,
+    CONSENT_VALUES,
+    CONTROL_GROUP_OF,
+    EXPLOITATION_TYPES,
+    GENDERS,
+    MAJORITY_BANDS,
+    METHODS_OF_CONTROL,
+    MULTIPLE,
+    SEPARATOR,
+    TRAFFICKING_STATUSES,
+    WIDE_AGE_BANDS,
+    WITHHELD,
+    Column,
+    generalised_values,
+)
+
+__all__ = [
+    "AGE_BANDS",
+    "CASE_STATUSES",
+    "COLUMNS",
+    "COLUMNS_BY_NAME",
+    "COLUMN_NAMES",
+    "CONSENT_VALUES",
+    "CONTROL_GROUP_OF",
+    "EU_MEMBERS",
+    "EXPLOITATION_TYPES",
+    "GENDERS",
+    "GREATER_MEKONG",
+    "ISO_COUNTRIES",
+    "MAJORITY_BANDS",
+    "METHODS_OF_CONTROL",
+    "MULTIPLE",
+    "OTHER_REGION",
+    "REGIONS",
+    "SEPARATOR",
+    "SUB_REGIONS",
+    "TRAFFICKING_STATUSES",
+    "WIDE_AGE_BANDS",
+    "WITHHELD",
+    "Column",
+    "HtcdsError",
+    "HtcdsFormatError",
+    "HtcdsRow",
+    "HtcdsValue",
+    "HtcdsWriteError",
+    "ReadResult",
+    "Rejection",
+    "escape_cell",
+    "generalised_values",
+    "parse_row",
+    "read_csv",
+    "read_xlsx",
+    "region_of",
+    "sub_region_of",
+    "unescape_cell",
+    "write_csv",
+    "write_xlsx",
+]

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from haven_link import (
+    HavenLinkError,
+    encode_records,
+    match,
+    otsu_threshold,
+    score_candidates,
+    valley_threshold,
+)
+from haven_link._kernels import all_pairs_above, dice_of_pairs, greedy_one_to_one, popcounts
+
+from .synth import generate
+
+CHINESE = {"id": "cn-7", "family_name": "", "given_name": "", "name_original": "張曉麗",
+           "date_of_birth": "1990-03-12", "sex": "F", "citizenship": "CHN"}  # fmt: skip
+LATIN = {"id": "es-3", "family_name": "XIAOLI", "given_name": "ZHANG", "name_original": "",
+         "date_of_birth": "1990-12-03", "sex": "F", "citizenship": "CHN"}  # fmt: skip
+OTHERS_A = [
+    {"id": "cn-8", "family_name": "王", "given_name": "伟", "name_original": "", "date_of_birth": "1985-07-01", "sex": "M", "citizenship": "CHN"},
+    {"id": "cn-9", "family_name": "张", "given_name": "伟", "name_original": "", "date_of_birth": "1972-01-30", "sex": "M", "citizenship": "CHN"},
+    {"id": "gr-1", "family_name": "Παπαδόπουλος", "given_name": "Γεώργιος", "name_original": "", "date_of_birth": "1979-05-02", "sex": "M", "citizenship": "GRC"},
+]  # fmt: skip
+OTHERS_B = [
+    {"id": "es-4", "family_name": "WANG", "given_name": "LI", "name_original": "", "date_of_birth": "1990-03-12", "sex": "F", "citizenship": "CHN"},
+    {"id": "es-5", "family_name": "PAPADOPOULOS", "given_name": "GEORGIOS", "name_original": "", "date_of_birth": "1979-05-02", "sex": "M", "citizenship": "GRC"},
+    {"id": "es-6", "family_name": "Smith", "given_name": "John", "name_original": "", "date_of_birth": "1979-05-02", "sex": "M", "citizenship": "GBR"},
+]  # fmt: skip
+
+
+def test_motivating_example(schema, secret) -> None:
+    a = encode_records([CHINESE, *OTHERS_A], schema, secret)
+    b = encode_records([LATIN, *OTHERS_B], schema, secret)
+    pairs = {(x, y) for x, y, _ in match(a, b, threshold=0.75).id_pairs(a, b)}
+    assert ("cn-7", "es-3") in pairs
+    assert ("gr-1", "es-5") in pairs
+    assert len(pairs) == 2  # the other people meet nobody
+
+
+def test_dice_kernel_matches_naive() -> None:
+    rng = np.random.default_rng(7)
+    a = rng.integers(0, 2**63, (40, 16), dtype=np.int64).astype(np.uint64)
+    b = rng.integers(0, 2**63, (70, 16), dtype=np.int64).astype(np.uint64)
+    b[:5] = a[:5]
+
+    def pc(x: np.ndarray) -> np.ndarray:
+        return np.asarray(np.bitwise_count(x).sum(axis=-1))
+
+    naive = 2 * pc(a[:, None] & b[None]) / (pc(a)[:, None] + pc(b)[None])
+    for t in (0.3, 0.5, 0.99):
+        ia, ib, s = all_pairs_above(a, b, t)
+        assert len(ia) == int((naive >= t - 1e-6).sum())
+        np.testing.assert_allclose(s, naive[ia, ib], rtol=1e-6)
+    ia, ib = np.arange(40), np.arange(40) % 7
+    got = dice_of_pairs(a, b, popcounts(a), popcounts(b), ia, ib)
+    np.testing.assert_allclose(got, naive[ia, ib], rtol=1e-6)
+
+
+def test_greedy_is_one_to_one() -> None:
+    ia = np.array([0, 0, 1, 1], dtype=np.int64)
+    ib = np.array([0, 1, 0, 1], dtype=np.int64)
+    s = np.array([0.9, 0.8, 0.95, 0.7], dtype=np.float32)
+    keep = greedy_one_to_one(ia, ib, s, 2, 2)
+    assert keep.tolist() == [False, True, True, False]
+
+
+def test_threshold_selection() -> None:
+    rng = np.random.default_rng(1)
+    scores = np.concatenate([rng.normal(0.45, 0.07, 50000), rng.normal(0.9, 0.04, 1000)])
+    hist = np.histogram(np.clip(scores, 0, 0.999), bins=100, range=(0, 1))[0]
+    assert 0.6 <= valley_threshold(hist) <= 0.8
+    assert 0.55 <= otsu_threshold(np.log1p(hist)) <= 0.8
+    with pytest.raises(HavenLinkError):
+        otsu_threshold(np.zeros(10))
+
+
+def test_synthetic_linkage_and_blocking(schema, secret) -> None:
+    a_rec, b_rec, truth = generate(1500, overlap=0.5, seed=3)
+    a = encode_records(a_rec, schema, secret)
+    b = encode_records(b_rec, schema, secret)
+    cand = score_candidates(a, b, 0.0)
+    found = {(a.ids[i], b.ids[j]) for i, j in zip(cand.a_index, cand.b_index, strict=True)}
+    assert len(found & truth) / len(truth) >= 0.97  # pair completeness
+    assert len(found) / (len(a) * len(b)) < 0.01  # reduction ratio > 99 %
+    result = match(a, b)
+    assert result.threshold_estimated and 0.6 < result.threshold < 0.85
+    pairs = {(x, y) for x, y, _ in result.id_pairs(a, b)}
+    tp = len(pairs & truth)
+    assert tp / len(pairs) > 0.95 and tp / len(truth) > 0.85
+
+
+def test_bad_threshold(schema, secret) -> None:
+    a = encode_records([CHINESE], schema, secret)
+    with pytest.raises(HavenLinkError):
+        match(a, a, threshold=1.5)

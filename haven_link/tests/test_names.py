@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import pytest
+
+from haven_link import normalise_name
+from haven_link._chinese import han_to_pinyin, romanised_to_pinyin, to_simplified
+from haven_link._greek import elot743
+
+
+@pytest.mark.parametrize(
+    ("family", "reading"),
+    [("单", "shan"), ("曾", "zeng"), ("区", "ou"), ("解", "xie"), ("仇", "qiu"), ("朴", "piao"),
+     ("查", "zha"), ("盖", "ge"), ("翟", "zhai"), ("覃", "qin"), ("區", "ou"), ("單", "shan")],
+)  # fmt: skip
+def test_surname_readings(family: str, reading: str) -> None:
+    assert normalise_name(family, "明").units[0] == reading
+    assert normalise_name("", "", family + "明").units[0] == reading
+
+
+def test_surname_reading_only_in_surname_position() -> None:
+    # 曾 as a given name character keeps its ordinary reading.
+    assert han_to_pinyin("曾", surname_first=False) == ("ceng",)
+    assert han_to_pinyin("欧阳娜娜", surname_first=True) == ("ou", "yang", "na", "na")
+
+
+def test_traditional_to_simplified() -> None:
+    assert to_simplified("張曉麗") == "张晓丽"
+    assert normalise_name("", "", "張曉麗").units == normalise_name("张", "晓丽").units
+
+
+@pytest.mark.parametrize(
+    ("family", "given"),
+    [("Zhang", "Xiaoli"), ("ZHANG", "XIAO LI"), ("zhang", "Xiao-Li"), ("Chang", "Hsiao-li"),
+     ("Cheung", "Siu Lei"), ("XIAOLI", "ZHANG"), ("Xiao Li", "Zhang")],
+)  # fmt: skip
+def test_romanisations_meet_pinyin(family: str, given: str) -> None:
+    assert set(normalise_name(family, given).units) == {"zhang", "xiao", "li"}
+
+
+def test_wade_giles_and_cantonese_tables() -> None:
+    assert romanised_to_pinyin(("hsieh",)) == ("xie",)
+    assert romanised_to_pinyin(("tsai",)) == ("cai",)
+    assert romanised_to_pinyin(("chan", "kwok", "wing")) is not None
+    assert romanised_to_pinyin(("ng",)) == ("wu",)
+    assert romanised_to_pinyin(("lopez",)) is None
+
+
+def test_hong_kong_spelling_shares_spellings_with_characters() -> None:
+    han = normalise_name("", "", "陳大文")
+    latin = normalise_name("CHAN", "Tai Man")
+    assert {"chan", "tai", "man"} <= set(han.spellings)
+    assert set(latin.spellings) & set(han.spellings) == {"chan", "tai", "man"}
+
+
+@pytest.mark.parametrize(
+    ("greek", "latin"),
+    [("Γεώργιος", "georgios"), ("Παπαδόπουλος", "papadopoulos"), ("Ευάγγελος", "evangelos"),
+     ("Ευθύμιος", "efthymios"), ("Μπακογιάννης", "bakogiannis"), ("Λαμπράκης", "lambrakis"),
+     ("Χριστόδουλος", "christodoulos"), ("Ψαρράς", "psarras"), ("Ντόρα", "dora"), ("Άγγελος", "angelos"),
+     ("Ταΰγετος", "taygetos"), ("Αυγερινός", "avgerinos")],
+)  # fmt: skip
+def test_elot_743(greek: str, latin: str) -> None:
+    assert elot743(greek) == latin
+
+
+def test_greek_names_meet_passport_spelling() -> None:
+    assert (
+        normalise_name("Παπαδόπουλος", "Γεώργιος").units
+        == normalise_name("PAPADOPOULOS", "GEORGIOS").units
+    )
+
+
+def test_diacritics_particles_and_compound_names() -> None:
+    assert normalise_name("Nguyễn", "Thị Minh Khai").units == ("nguyen", "thi", "minh", "khai")
+    assert normalise_name("Đặng", "Văn").units == ("dang", "van")
+    spanish = normalise_name("García López", "María de la Cruz")
+    assert spanish.units == ("garcia", "lopez", "maria", "cruz")
+    assert set(normalise_name("GARCIA", "MARIA").units) < set(spanish.units)
+
+
+def test_order_and_spacing_do_not_matter() -> None:
+    a = normalise_name("Smith", "Mary-Anne")
+    b = normalise_name("MARY ANNE", "SMITH")
+    assert set(a.units) == set(b.units)

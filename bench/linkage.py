@@ -299,13 +299,13 @@ def kernel_speed(clk_file: Path | None, rows: list[Row]) -> list[Row]:
     if clk_file is not None:
         res = peer("anonlink-speed", a=clk_file, rows=2000, thresholds="0.9,0.5")
         if res:
-            for label, t in (("low density", "0.9"), ("high density", "0.5")):
+            for label, key in (("low density", "0.9"), ("high density", "0.5")):
                 out.append(
                     {
                         "kernel": "anonlink C++, 1 thread",
-                        "density": f"{label} (t={t})",
-                        "pairs": res[t]["pairs"],
-                        "Mcmp_per_s": res[t]["per_second"] / 1e6,
+                        "density": f"{label} (t={key})",
+                        "pairs": res[key]["pairs"],
+                        "Mcmp_per_s": res[key]["per_second"] / 1e6,
                     }
                 )
     return out

@@ -24,6 +24,10 @@ class UserPreferencesMiddleware:
                 timezone.deactivate()
         else:
             timezone.deactivate()
-        response = self.get_response(request)
-        response.headers.setdefault("Content-Language", translation.get_language() or "en")
+        try:
+            response = self.get_response(request)
+            response.headers.setdefault("Content-Language", translation.get_language() or "en")
+        finally:
+            # The thread serves other people next: leave no one's time zone behind.
+            timezone.deactivate()
         return response

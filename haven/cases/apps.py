@@ -8,6 +8,12 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
+        from haven.cases import retention
+        from haven.security.erasure import register_erasable
+        from haven.security.policy import register_owner
+
+        register_owner("case", retention.case_owner)
+        register_erasable("case", retention.erase_case, retention.expired_cases)
         # Screening reaches case management through hooks, so that it never imports this app.
         if not apps.is_installed("haven.screening"):
             return

@@ -210,7 +210,7 @@ def _audit_batch(user: User, job: ExportJob, references: list[str]) -> None:
             record_event(
                 AuditEvent.Action.EXPORT,
                 actor=user,
-                object_ref=reference,
+                object_ref=f"case:{reference}",
                 detail={"export": job.pk, "format": job.format},
             )
         job.done += len(references)

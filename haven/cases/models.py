@@ -241,6 +241,11 @@ class Case(models.Model):
 
         return reverse("cases:detail", args=[self.reference])
 
+    @property
+    def object_ref(self) -> str:
+        """How the audit log names this case ("case:HVN-2026-000123")."""
+        return f"case:{self.reference}"
+
     def reflection_days_left(self, today: datetime.date | None = None) -> int | None:
         if self.reflection_ends is None:
             return None

@@ -183,7 +183,7 @@ def _event(case: Case, actor: User | None, event: str, note: str = "", **params:
 
 
 def _audit(action: str, actor: User | None, case: Case, **detail: Any) -> None:
-    record_event(action, actor=actor, object_ref=case.reference, detail=detail)
+    record_event(action, actor=actor, object_ref=case.object_ref, detail=detail)
 
 
 def _touch(case: Case, *fields: str) -> None:
@@ -433,7 +433,7 @@ def record_decision(
     record_event(
         A.DECIDE,
         actor=actor,
-        object_ref=locked.reference,
+        object_ref=locked.object_ref,
         detail={"kind": kind, "outcome": outcome, "decided_on": decided_on.isoformat()},
     )
     fields = ["stage"]

@@ -78,7 +78,7 @@ def send_referral(
     record_event(
         A.SHARE,
         actor=actor,
-        object_ref=case.reference,
+        object_ref=case.object_ref,
         detail={
             "referral": referral.pk,
             "to_organisation": to_organisation.pk,
@@ -119,7 +119,7 @@ def accept_referral(referral: Referral, *, actor: User) -> Referral:
     record_event(
         A.UPDATE,
         actor=actor,
-        object_ref=case.reference,
+        object_ref=case.object_ref,
         detail={"referral": locked.pk, "change": "accepted"},
     )
     notify([locked.sent_by, case.assigned_to], case.reference, "referral_accepted")
@@ -143,7 +143,7 @@ def decline_referral(referral: Referral, *, actor: User, reason: str) -> Referra
     record_event(
         A.UPDATE,
         actor=actor,
-        object_ref=case.reference,
+        object_ref=case.object_ref,
         detail={"referral": locked.pk, "change": "declined"},
     )
     notify([locked.sent_by, case.assigned_to], case.reference, "referral_declined")
@@ -155,6 +155,6 @@ def record_shared_view(actor: User, referral: Referral, *, channel: str) -> None
         record_event(
             A.VIEW,
             actor=actor,
-            object_ref=referral.case.reference,
+            object_ref=referral.case.object_ref,
             detail={"channel": channel, "shared": True, "referral": referral.pk},
         )

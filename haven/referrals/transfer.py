@@ -197,7 +197,7 @@ def export_package(
     record_event(
         A.SHARE,
         actor=actor,
-        object_ref=case.reference,
+        object_ref=case.object_ref,
         detail={
             "transfer_to": to_organisation.pk,
             "consent": checked.pk,
@@ -327,7 +327,7 @@ def import_package(content: bytes, *, actor: User) -> Case:
     record_event(
         A.CREATE,
         actor=actor,
-        object_ref=case.reference,
+        object_ref=case.object_ref,
         detail={
             "transferred_from": case.transferred_from_reference,
             "sender_key": sender.fingerprint[:16],

@@ -148,7 +148,7 @@ def refer(request: AuthedRequest, screening_id: str) -> HttpResponse:
         form = ReferForm(request.POST)
         if not form.is_valid():
             for error in form.errors.values():
-                messages.error(request, " ".join(error))
+                messages.error(request, " ".join(str(e) for e in error))
             return redirect("screening:result", screening_id=screening.pk)
         details = form.cleaned_data
     try:

@@ -112,4 +112,15 @@ def test_restore_into_an_empty_database_with_the_chain_intact(backup_file, tmp_p
     after = {(r["model"], str(r["pk"])): r for r in copy}
     assert sorted(before) == sorted(after)
     changed = [(k, before[k], after[k]) for k in before if before[k] != after[k]]
-    assert not changed, [(k, {f: (a["fields"].get(f), b["fields"].get(f)) for f in a["fields"] if a["fields"].get(f) != b["fields"].get(f)}, a.get("sealed") == b.get("sealed")) for k, a, b in changed[:2]]
+    assert not changed, [
+        (
+            k,
+            {
+                f: (a["fields"].get(f), b["fields"].get(f))
+                for f in a["fields"]
+                if a["fields"].get(f) != b["fields"].get(f)
+            },
+            a.get("sealed") == b.get("sealed"),
+        )
+        for k, a, b in changed[:2]
+    ]

@@ -47,7 +47,7 @@ def test_create_and_read_a_case(client_for, personas):
     assert body["person"]["citizenships"] == ["VN"]
     assert body["first_contact"] == "labour_inspection"
     assert body["exploitation_types"] == ["forced_labour"]
-    view = AuditEvent.objects.filter(action="view", object_ref=reference).get()
+    view = AuditEvent.objects.filter(action="view", object_ref=f"case:{reference}").get()
     assert view.detail["channel"] == "api"
 
 

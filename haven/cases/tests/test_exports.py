@@ -28,9 +28,9 @@ def test_csv_export_of_own_cases_only(personas, make_case):
     assert rows[1][0] == mine.reference
     assert rows[1][6].startswith("'=HYPERLINK")
     assert other.reference not in job_content(job).decode("utf-8-sig")
-    exported = AuditEvent.objects.filter(action="export", object_ref=mine.reference)
+    exported = AuditEvent.objects.filter(action="export", object_ref=mine.object_ref)
     assert exported.count() == 1
-    assert not AuditEvent.objects.filter(action="export", object_ref=other.reference).exists()
+    assert not AuditEvent.objects.filter(action="export", object_ref=other.object_ref).exists()
 
 
 def test_organisation_b_exports_none_of_as_cases(personas, make_case):

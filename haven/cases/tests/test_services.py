@@ -271,5 +271,5 @@ def test_reading_a_case_is_audited_without_names(personas, make_case):
     case = make_case()
     services.record_view(personas.caseworker_a, case, channel="web")
     event = AuditEvent.objects.filter(action="view").get()
-    assert event.object_ref == case.reference
+    assert event.object_ref == case.object_ref
     assert "García" not in str(event.detail)

@@ -122,7 +122,7 @@ def test_the_receiver_page_shows_only_shared_fields(
     assert case_page.status_code == 200
     html = case_page.content.decode()
     assert "María" in html and "García" not in html and "PY1234567" not in html
-    views = AuditEvent.objects.filter(action="view", object_ref=reflection_case.reference)
+    views = AuditEvent.objects.filter(action="view", object_ref=reflection_case.object_ref)
     assert views.filter(actor=personas.caseworker_b).count() == 2
 
 

@@ -80,7 +80,7 @@ def test_a_package_crosses_to_the_second_organisation(
     package = _package(personas, reflection_case, cross_border)
     text = package.content.decode()
     assert "García" not in text and "María" not in text  # encrypted
-    assert AuditEvent.objects.filter(action="share", object_ref=reflection_case.reference).exists()
+    assert AuditEvent.objects.filter(action="share", object_ref=reflection_case.object_ref).exists()
     imported = import_package(package.content, actor=personas.caseworker_b)
     assert imported.organisation == personas.org_b
     assert imported.reference != reflection_case.reference

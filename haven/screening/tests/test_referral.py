@@ -5,12 +5,24 @@ from haven.cases.models import Case, Notification
 from haven.screening.models import Screening
 
 pytestmark = pytest.mark.django_db
-POSITIVE = {"DR-1": "yes", "DR-2": "yes", "EX-1": "yes", "EX-2": "yes", "CD-1": "yes", "CD-2": "yes"}
+POSITIVE = {
+    "DR-1": "yes",
+    "DR-2": "yes",
+    "EX-1": "yes",
+    "EX-2": "yes",
+    "CD-1": "yes",
+    "CD-2": "yes",
+}
 
 
 def _completed(client, **start):
-    data = {"interview_language": "en", "interviewee_language": "vi", "age": "22",
-            "exploitation": "labour", **start}
+    data = {
+        "interview_language": "en",
+        "interviewee_language": "vi",
+        "age": "22",
+        "exploitation": "labour",
+        **start,
+    }
     client.post(reverse("screening:start"), data)
     screening = Screening.objects.latest("started_at")
     answers = {f"answer-{k}": v for k, v in POSITIVE.items()}

@@ -29,7 +29,7 @@ var/demo-password:
 
 run: install var/secret.key var/demo-password
 	$(eval export HAVEN_SECRET_KEY_FILE := $(CURDIR)/var/secret.key)
-	$(BIN)/haven translations compile
+	HAVEN_DEBUG=true $(BIN)/haven translations compile
 	$(BIN)/haven collectstatic --noinput -v0
 	$(BIN)/haven keys init
 	$(BIN)/haven migrate --noinput -v0
@@ -52,8 +52,8 @@ migrations-check: install
 	HAVEN_DEBUG=true $(BIN)/haven makemigrations --check --dry-run
 
 translations-check: install
-	$(BIN)/haven translations check
-	$(BIN)/haven translations compile
+	HAVEN_DEBUG=true $(BIN)/haven translations check
+	HAVEN_DEBUG=true $(BIN)/haven translations compile
 
 pytest-sqlite: install
 	env -u DATABASE_URL $(BIN)/pytest -q -n 2 -m "not browser"

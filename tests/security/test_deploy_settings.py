@@ -12,7 +12,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _env(tmp_path, **extra):
     """Production settings: debug off, a real secret key, TLS-only cookies, HSTS, redirect."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HAVEN_", "DATABASE_URL"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("HAVEN_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"))
+    }
     env.update(
         HAVEN_DATA_DIR=str(tmp_path),
         HAVEN_SECRET_KEY="production-like-" + "k7Qz9xV2mN4pR8tY1wE6uI3oP5aS0dF" * 2,

@@ -43,6 +43,13 @@ def _personal_values() -> set[str]:
 
 
 def test_logs_of_a_full_demo_run_hold_no_personal_data(personas, caplog):
+    # Other tests in the same process (Dask's cluster, for one) may have reconfigured logging;
+    # this test is about what Haven writes when its logging is on, so switch it back on.
+    logging.disable(logging.NOTSET)
+    for name, logger in list(logging.root.manager.loggerDict.items()):
+        if isinstance(logger, logging.Logger) and name.split(".")[0] in ("django", "haven"):
+            logger.disabled = False
+            logger.propagate = True
     caplog.set_level(logging.DEBUG)  # the root logger: every record that Haven lets through
     connection.force_debug_cursor = True  # SQL too, if the logging settings let it through
     try:

@@ -5,7 +5,6 @@ Idempotent: nothing is added where demo screenings already exist."""
 from __future__ import annotations
 
 import datetime
-from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +18,7 @@ from haven.screening.models import Screening
 from haven.screening.rules import ENGINE_VERSION, Answer, Exploitation, assess, default_catalogue
 
 # Answer patterns a screener meets: clear trafficking, deception with debt, exploitation only.
-PATTERNS: tuple[dict[str, str], ...] = (
+PATTERNS: tuple[dict[str, Answer], ...] = (
     {"DR-1": "yes", "DR-2": "yes", "EX-1": "yes", "EX-2": "yes", "CD-1": "yes", "CD-2": "yes"},
     {
         "DR-1": "yes",

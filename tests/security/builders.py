@@ -47,7 +47,8 @@ def _plain_value(field: models.Field, model: type[models.Model]) -> Any:
         return []
     if isinstance(field, models.CharField | models.TextField):
         return f"v{n}"[: field.max_length or 20]
-    raise NotImplementedError(f"{model._meta.label}.{field.name}: teach builders.py this field")
+    # A field type the builder cannot fill yet must stop the matrix, not be skipped silently.
+    raise TypeError(f"{model._meta.label}.{field.name}: builders.py cannot fill this field type")
 
 
 def build(model: type[models.Model], sealed_values: dict[str, Any] | None = None) -> Any:

@@ -70,3 +70,26 @@ class DeclineForm(forms.Form):
 
 class ImportForm(forms.Form):
     package = forms.FileField(label=_("Transfer package file"))
+
+
+class KeyCardForm(forms.Form):
+    card = forms.FileField(label=_("Partner's key card"))
+    fingerprint = forms.CharField(
+        label=_("Fingerprint, as the partner's admin read it to you"),
+        help_text=_(
+            "Compare it by telephone or in person, never through the same channel that "
+            "brought the card."
+        ),
+        max_length=100,
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Partner organisation"),
+        required=False,
+        empty_label=_("A new organisation, named on the card"),
+        queryset=Organisation.objects.filter(users__isnull=True),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of organisation (for a new one)"),
+        choices=Organisation.Kind.choices,
+        initial=Organisation.Kind.NGO,
+    )

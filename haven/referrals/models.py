@@ -96,6 +96,8 @@ class OrganisationKeyPair(models.Model):
     encryption_private = EncryptedTextField()
     signing_private = EncryptedTextField()
     is_active = models.BooleanField(_("active"), default=True)
+    # A partner installation's public halves, registered from its key card: no private halves.
+    partner = models.BooleanField(_("partner key"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -262,11 +262,17 @@ def import_package(content: bytes, *, actor: User) -> Case:
         raise NotAllowedError(_("Only a case worker can import a transfer package."))
     header, ciphertext, signature = _parse(content)
     mine = OrganisationKeyPair.objects.filter(
-        organisation_id=actor.organisation_id, fingerprint=header.get("recipient_key")
+        organisation_id=actor.organisation_id,
+        fingerprint=header.get("recipient_key"),
+        partner=False,
     ).first()
     if mine is None:
         raise TransferError(_("This package is addressed to another organisation."))
-    sender = OrganisationKeyPair.objects.filter(fingerprint=header.get("sender_key")).first()
+    sender = (
+        OrganisationKeyPair.objects.filter(fingerprint=header.get("sender_key"))
+        .select_related("organisation")
+        .first()
+    )
     if sender is None:
         raise TransferError(_("The package is signed by a key Haven does not know."))
     body = {"header": header, "ciphertext": _b64(ciphertext)}
@@ -314,7 +320,8 @@ def import_package(content: bytes, *, actor: User) -> Case:
             _("The package content is not valid: %(field)s."), field=exc.field
         ) from None
     case.transferred_from_reference = str(header.get("sender_reference", ""))[:60]
-    case.transferred_from_organisation = str(header.get("sender_organisation", ""))[:200]
+    # The sender is who holds the signing key, whatever name the header claims.
+    case.transferred_from_organisation = sender.organisation.name[:200]
     case.save(update_fields=["transferred_from_reference", "transferred_from_organisation"])
     summary = {k: data[k] for k in ("decisions", "needs", "services") if k in data}
     TimelineEntry.objects.create(

@@ -13,4 +13,6 @@ urlpatterns = [
     path("case/<str:reference>/transfer/", views.transfer_export, name="transfer_export"),
     path("transfers/import/", views.transfer_import, name="transfer_import"),
     path("keys/", views.keys, name="keys"),
+    path("keys/card/", views.key_card, name="key_card"),
+    path("keys/register/", views.register_card, name="register_card"),
 ]

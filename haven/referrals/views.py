@@ -16,8 +16,14 @@ from haven.cases import policy as case_policy
 from haven.cases.models import Case
 from haven.cases.policy import CaseError, InvalidInputError
 from haven.cases.sharing import SHAREABLE_FIELDS, case_data
-from haven.referrals import policy, services, transfer
-from haven.referrals.forms import DeclineForm, ImportForm, ReferralForm, TransferForm
+from haven.referrals import keycards, policy, services, transfer
+from haven.referrals.forms import (
+    DeclineForm,
+    ImportForm,
+    KeyCardForm,
+    ReferralForm,
+    TransferForm,
+)
 from haven.referrals.models import OrganisationKeyPair, Referral
 
 
@@ -217,6 +223,25 @@ def transfer_import(request: AuthedRequest) -> HttpResponse:
     return render(request, "referrals/transfer_import.html", {"form": form})
 
 
+def _keys_page(request: AuthedRequest, card_form: KeyCardForm, status: int = 200) -> HttpResponse:
+    own = OrganisationKeyPair.objects.filter(organisation_id=request.user.organisation_id)
+    partners = OrganisationKeyPair.objects.filter(partner=True).select_related("organisation")
+    active = transfer.active_key(request.user.organisation_id)
+    return render(
+        request,
+        "referrals/keys.html",
+        {
+            "pairs": own,
+            "partners": partners,
+            "card_form": card_form,
+            "active": active,
+            "spoken": keycards.spoken(active.fingerprint) if active else "",
+            "confirm_digits": keycards.CONFIRM_DIGITS,
+        },
+        status=status,
+    )
+
+
 @login_required
 def keys(request: AuthedRequest) -> HttpResponse:
     if not policy.may_manage_keys(request.user):
@@ -229,5 +254,47 @@ def keys(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, _("A new key pair was made; the old one was retired."))
         return redirect("referrals:keys")
-    pairs = OrganisationKeyPair.objects.filter(organisation_id=request.user.organisation_id)
-    return render(request, "referrals/keys.html", {"pairs": pairs})
+    return _keys_page(request, KeyCardForm())
+
+
+@login_required
+def key_card(request: AuthedRequest) -> HttpResponse:
+    """Your organisation's public key card, to send to a partner installation's admin."""
+    if not policy.may_manage_keys(request.user):
+        raise PermissionDenied
+    pair = transfer.active_key(request.user.organisation_id)
+    if pair is None:
+        raise Http404
+    response = HttpResponse(keycards.card_for(pair), content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="haven-key-card.json"'
+    return response
+
+
+@login_required
+def register_card(request: AuthedRequest) -> HttpResponse:
+    if not policy.may_manage_keys(request.user):
+        raise PermissionDenied
+    if request.method != "POST":
+        return HttpResponse(status=405, headers={"Allow": "POST"})
+    form = KeyCardForm(request.POST, request.FILES)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            card = keycards.parse_card(d["card"].read(keycards.MAX_CARD_BYTES + 1))
+            pair = keycards.register_partner_key(
+                card,
+                actor=request.user,
+                confirmed_fingerprint=d["fingerprint"],
+                organisation=d["organisation"],
+                kind=d["kind"],
+            )
+        except CaseError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("The key of %(organisation)s was registered.")
+                % {"organisation": pair.organisation.name},
+            )
+            return redirect("referrals:keys")
+    return _keys_page(request, form, status=400)

@@ -156,6 +156,8 @@ PAGES: dict[str, dict[str, int]] = {
         404, anonymous=302, caseworker_a=200, supervisor_a=403, investigator_a=403
     ),
     "referrals/keys/": E(403, anonymous=302),
+    "referrals/keys/card/": E(403, anonymous=302),
+    "referrals/keys/register/": E(403, anonymous=302),
     "referrals/transfers/import/": E(403, anonymous=302, caseworker_a=200, caseworker_b=200),
     "screening/": E(200, anonymous=302, analyst_a=403, admin=403),
     "screening/<uuid:screening_id>/": E(
@@ -168,6 +170,9 @@ PAGES: dict[str, dict[str, int]] = {
     "screening/<uuid:screening_id>/save/": E(405, anonymous=302),
     "screening/start/": E(200, anonymous=302, analyst_a=403, admin=403),
     "stats/": E(403, anonymous=302, supervisor_a=200, analyst_a=200),
+    # Organisation admins and supervisors of the dataset's organisation (no persona here is an
+    # organisation admin); the budget page names no id: it is always the user's own dataset.
+    "stats/budget/": E(403, anonymous=302, supervisor_a=200),
     "stats/htcds/": E(403, anonymous=302, supervisor_a=200, analyst_a=200),
     "stats/k-anonymised/": E(403, anonymous=302, supervisor_a=200, analyst_a=200),
     "stats/releases/": E(403, anonymous=302, supervisor_a=200, analyst_a=200),

@@ -41,7 +41,8 @@ from haven.cases.models import Case, Consent, ExportJob, Notification, Service
 from haven.cases.notifications import render_message
 from haven.cases.policy import CaseError, InvalidInputError
 from haven.cases.search import CaseQuery, search_cases
-from haven.cases.sharing import SHAREABLE_FIELDS, case_data
+from haven.cases.shared_display import shared_lines
+from haven.cases.sharing import case_data
 from haven.cases.timeline import describe
 
 PAGE_SIZE = 25
@@ -238,7 +239,7 @@ def case_detail(request: AuthedRequest, reference: str) -> HttpResponse:
         return render(
             request,
             "cases/case_shared.html",
-            {"case": case, "data": case_data(case, found.fields), "labels": SHAREABLE_FIELDS},
+            {"case": case, "shared_lines": shared_lines(case_data(case, found.fields))},
         )
     services.record_view(request.user, case, channel="web")
     user = request.user

@@ -15,6 +15,7 @@ from haven.accounts.requests import AuthedRequest
 from haven.cases import policy as case_policy
 from haven.cases.models import Case
 from haven.cases.policy import CaseError, InvalidInputError
+from haven.cases.shared_display import shared_lines
 from haven.cases.sharing import SHAREABLE_FIELDS, case_data
 from haven.referrals import keycards, policy, services, transfer
 from haven.referrals.forms import (
@@ -117,7 +118,7 @@ def detail(request: AuthedRequest, referral_id: int) -> HttpResponse:
             "referral": referral,
             "receiving": receiving,
             "data": data,
-            "labels": SHAREABLE_FIELDS,
+            "shared_lines": shared_lines(data) if data else [],
             "field_labels": labels,
             "may_answer": receiving
             and referral.status == Referral.Status.PENDING
@@ -140,8 +141,7 @@ def print_form(request: AuthedRequest, referral_id: int) -> HttpResponse:
         "referrals/referral_print.html",
         {
             "referral": referral,
-            "data": case_data(referral.case, referral.fields),
-            "labels": SHAREABLE_FIELDS,
+            "shared_lines": shared_lines(case_data(referral.case, referral.fields)),
             "printed_at": timezone.now(),
         },
     )

@@ -108,9 +108,7 @@ def test_a_wrong_fingerprint_registers_nothing(client_for, admins, typed, expect
     assert not Organisation.objects.filter(name="Centro de Acogida Lima").exists()
 
 
-def test_changed_cards_duplicates_and_local_organisations_are_refused(
-    client_for, personas, admins
-):
+def test_changed_cards_duplicates_and_local_organisations_are_refused(client_for, personas, admins):
     client = client_for(admins[0])
     card, fingerprint = _foreign_card()
     changed = json.dumps({**json.loads(card), "country": "CN"}).encode()

@@ -126,6 +126,22 @@ def test_the_receiver_page_shows_only_shared_fields(
     assert views.filter(actor=personas.caseworker_b).count() == 2
 
 
+def test_shared_values_read_in_the_receivers_language(
+    client_for, personas, reflection_case, consent_for_b
+):
+    referral = _send(personas, reflection_case, consent_for_b, [*FIELDS, "route", "sex"])
+    accept_referral(referral, actor=personas.caseworker_b)
+    personas.caseworker_b.language = "es"
+    personas.caseworker_b.save(update_fields=["language"])
+    page = client_for(personas.caseworker_b).get(reflection_case.get_absolute_url())
+    html = page.content.decode()
+    # Labels and country names, not the stored codes.
+    assert "forced_criminality" not in html and "sexual_exploitation" not in html
+    assert "Criminalidad forzada" in html
+    assert "Paraguay" in html and "España" in html
+    assert "Femenino" in html
+
+
 def test_sender_sees_status_and_response_time(client_for, personas, reflection_case, consent_for_b):
     referral = _send(personas, reflection_case, consent_for_b)
     accept_referral(referral, actor=personas.caseworker_b)

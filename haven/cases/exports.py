@@ -25,7 +25,7 @@ from haven.accounts.models import User
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
 from haven.cases import policy
-from haven.cases.models import Case, ExportJob
+from haven.cases.models import EXPORT_KEPT_FOR, Case, ExportJob
 from haven.cases.notifications import notify
 from haven.cases.search import CaseQuery, search_cases
 
@@ -221,8 +221,17 @@ def job_content(job: ExportJob) -> bytes:
     return base64.b64decode(job.content) if job.content else b""
 
 
+def expire_finished() -> int:
+    """Drop the files of exports finished more than EXPORT_KEPT_FOR ago."""
+    cutoff = timezone.now() - EXPORT_KEPT_FOR
+    return ExportJob.objects.filter(status=ExportJob.Status.DONE, finished_at__lt=cutoff).update(
+        status=ExportJob.Status.EXPIRED, content=""
+    )
+
+
 def run_queued(limit: int | None = None) -> int:
     """The worker loop's body, also behind `haven jobs run`."""
+    expire_finished()
     count = 0
     while limit is None or count < limit:
         with transaction.atomic():

@@ -434,6 +434,9 @@ class Notification(models.Model):
         return f"{self.message_key} {self.case_reference}"
 
 
+EXPORT_KEPT_FOR = datetime.timedelta(hours=24)
+
+
 class ExportJob(models.Model):
     class Format(models.TextChoices):
         CSV = "csv", _("CSV")
@@ -444,6 +447,7 @@ class ExportJob(models.Model):
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
@@ -465,6 +469,22 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"export {self.pk} {self.status}"
+
+    @property
+    def available_until(self) -> datetime.datetime | None:
+        """A finished file is kept for a day: a spreadsheet of victims' names must not linger
+        on the server (decision 0106)."""
+        if self.status != self.Status.DONE or self.finished_at is None:
+            return None
+        return self.finished_at + EXPORT_KEPT_FOR
+
+    def expire_if_due(self) -> bool:
+        until = self.available_until
+        if until is None or until > timezone.now():
+            return False
+        self.status, self.content = self.Status.EXPIRED, ""
+        self.save(update_fields=["status", "content"])
+        return True
 
     @property
     def percent(self) -> int:

@@ -589,6 +589,7 @@ def _job(request: AuthedRequest, job_id: int) -> ExportJob:
 @login_required
 def export_status(request: AuthedRequest, job_id: int) -> HttpResponse:
     job = _job(request, job_id)
+    job.expire_if_due()
     template = "cases/_export_progress.html" if request.htmx else "cases/export_status.html"  # type: ignore[attr-defined]
     return render(request, template, {"job": job})
 
@@ -596,6 +597,8 @@ def export_status(request: AuthedRequest, job_id: int) -> HttpResponse:
 @login_required
 def export_download(request: AuthedRequest, job_id: int) -> HttpResponse:
     job = _job(request, job_id)
+    if job.expire_if_due() or job.status == ExportJob.Status.EXPIRED:
+        return render(request, "cases/export_status.html", {"job": job}, status=410)
     if job.status != ExportJob.Status.DONE:
         raise Http404
     record_event(

@@ -87,3 +87,38 @@ def test_haven_jobs_run_processes_the_queue(personas, make_case, capsys):
     assert "ran 1 job(s)" in capsys.readouterr().out
     call_command("jobs", "run")  # nothing left: nothing runs twice
     assert "ran" not in capsys.readouterr().out
+
+
+def test_finished_exports_expire_after_a_day(client_for, personas, make_case):
+    import datetime
+
+    from django.utils import timezone
+
+    from haven.cases.exports import expire_finished
+
+    make_case()
+    fresh = start_export(personas.caseworker_a, fmt="csv", query=CaseQuery())
+    old = start_export(personas.caseworker_a, fmt="csv", query=CaseQuery())
+    run_queued()
+    ExportJob.objects.filter(pk=old.pk).update(
+        finished_at=timezone.now() - datetime.timedelta(hours=25)
+    )
+    client = client_for(personas.caseworker_a)
+    # Opening an expired export deletes its file even before the worker passes.
+    gone = client.get(reverse("cases:export_download", args=[old.pk]))
+    assert gone.status_code == 410 and "has expired" in gone.content.decode()
+    old.refresh_from_db()
+    assert old.status == "expired" and old.content == ""
+    still = client.get(reverse("cases:export_download", args=[fresh.pk]))
+    assert still.status_code == 200 and b"HVN-" in still.content
+    assert (
+        "is deleted from Haven at"
+        in client.get(reverse("cases:export_status", args=[fresh.pk])).content.decode()
+    )
+    # The worker removes the others when they fall due.
+    ExportJob.objects.filter(pk=fresh.pk).update(
+        finished_at=timezone.now() - datetime.timedelta(hours=24, minutes=1)
+    )
+    assert expire_finished() == 1
+    fresh.refresh_from_db()
+    assert fresh.status == "expired" and fresh.content == ""

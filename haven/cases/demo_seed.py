@@ -241,7 +241,7 @@ def _make_case(
     )
     referred_on = (opened + datetime.timedelta(days=2)).date()
     if stage == Stage.REFERRED:
-        case.rg_due = add_working_days(referred_on, RG_WORKING_DAYS)
+        case.rg_due = add_working_days(referred_on, RG_WORKING_DAYS, org.country.code)
     rg_on = referred_on + datetime.timedelta(days=4)
     if stage in _AFTER_RG:
         rg_on = min(rg_on, today)

@@ -8,10 +8,12 @@ refusal raises CaseError (or NotAllowedError) with a translated reason, and chan
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import holidays
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -60,13 +62,30 @@ RG_WORKING_DAYS = 5
 REFERRAL_ANSWER_WORKING_DAYS = 3
 
 
-def add_working_days(start: datetime.date, days: int) -> datetime.date:
-    """Monday to Friday; public holidays are not known to Haven (decision 0104)."""
+@functools.lru_cache(maxsize=256)
+def _calendar(country: str, year: int) -> holidays.HolidayBase | None:
+    if country not in holidays.list_supported_countries():
+        return None
+    return holidays.country_holidays(country, years=year)
+
+
+def is_working_day(day: datetime.date, country: str = "") -> bool:
+    """The country's national calendar from the `holidays` package, which ships with it
+    (nothing is fetched): its weekend, public holidays and weekend make-up working days
+    (China's). Regional holidays are left out, so a deadline may fall a day early in one
+    region, never late. Without a known country: Monday to Friday (decision 0104)."""
+    calendar = _calendar(country, day.year) if country else None
+    if calendar is None:
+        return day.weekday() < 5
+    return bool(calendar.is_working_day(day))
+
+
+def add_working_days(start: datetime.date, days: int, country: str = "") -> datetime.date:
     current = start
     added = 0
     while added < days:
         current += datetime.timedelta(days=1)
-        if current.weekday() < 5:
+        if is_working_day(current, country):
             added += 1
     return current
 
@@ -379,7 +398,9 @@ def refer_for_identification(case: Case, *, actor: User) -> Case:
     locked = _lock(case)
     policy.require_screening_work(actor, locked)
     _require_stage(locked, [Stage.SCREENING], _("Referral for identification"))
-    locked.rg_due = add_working_days(timezone.localdate(), RG_WORKING_DAYS)
+    locked.rg_due = add_working_days(
+        timezone.localdate(), RG_WORKING_DAYS, locked.organisation.country.code
+    )
     _move(locked, actor, Stage.REFERRED, "refer_for_identification", rg_due=str(locked.rg_due))
     _touch(locked, "stage", "rg_due")
     supervisors = organisation_users(locked.organisation_id, Role.SUPERVISOR)
@@ -575,7 +596,9 @@ def reopen_case(case: Case, *, actor: User, reasons: str) -> Case:
     to: str
     if locked.closure_reason == ClosureReason.NEGATIVE_DECISION:
         to = Stage.REFERRED
-        locked.rg_due = add_working_days(timezone.localdate(), RG_WORKING_DAYS)
+        locked.rg_due = add_working_days(
+            timezone.localdate(), RG_WORKING_DAYS, locked.organisation.country.code
+        )
     else:
         to = locked.stage_before_closure or Stage.ASSISTANCE
     locked.closure_reason = ""

@@ -67,7 +67,9 @@ def send_referral(
         fields=shared,
         message=message.strip(),
         sent_by=actor,
-        respond_by=add_working_days(timezone.localdate(), REFERRAL_ANSWER_WORKING_DAYS),
+        respond_by=add_working_days(
+            timezone.localdate(), REFERRAL_ANSWER_WORKING_DAYS, to_organisation.country.code
+        ),
     )
     TimelineEntry.objects.create(
         case=case,

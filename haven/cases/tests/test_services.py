@@ -97,7 +97,7 @@ def test_the_identification_path_with_the_reflection_period(personas, make_case)
     case = make_case()
     services.start_screening(case, actor=personas.caseworker_a)
     services.refer_for_identification(case, actor=personas.caseworker_a)
-    assert case.rg_due == services.add_working_days(timezone.localdate(), 5)
+    assert case.rg_due == services.add_working_days(timezone.localdate(), 5, "ES")
     assert case.rg_due.weekday() < 5
     # Supervisors hear of it; nothing in the notification names the person.
     note = Notification.objects.get(recipient=personas.supervisor_a)
@@ -273,3 +273,19 @@ def test_reading_a_case_is_audited_without_names(personas, make_case):
     event = AuditEvent.objects.filter(action="view").get()
     assert event.object_ref == case.object_ref
     assert "García" not in str(event.detail)
+
+
+@pytest.mark.parametrize(
+    ("country", "start", "expected"),
+    [
+        # Thursday 24 December 2026: Christmas (Fri) and the weekend are not working days.
+        ("ES", datetime.date(2026, 12, 24), datetime.date(2027, 1, 4)),
+        ("NL", datetime.date(2026, 12, 24), datetime.date(2027, 1, 4)),
+        # No holidays known: five weekdays.
+        ("", datetime.date(2026, 12, 24), datetime.date(2026, 12, 31)),
+        # China's National Day week: 1 to 7 October 2026 off, Saturday 10 October worked.
+        ("CN", datetime.date(2026, 9, 30), datetime.date(2026, 10, 13)),
+    ],
+)
+def test_working_days_skip_national_public_holidays(country, start, expected):
+    assert services.add_working_days(start, 5, country) == expected

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.forms.renderers import BaseRenderer
 from django.forms.utils import flatatt
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -170,8 +171,14 @@ class CaseForm(forms.Form):
         initial=RiskLevel.MEDIUM,
     )
     origin = CountryChoiceField(label=_("Country of origin"), blank="—", required=False)
+    left_origin_on = forms.DateField(
+        label=_("Left the country of origin on"), required=False, widget=DateInput
+    )
     transit = CountryMultipleChoiceField(label=_("Transit countries"), required=False)
     destination = CountryChoiceField(label=_("Country of destination"), blank="—", required=False)
+    arrived_destination_on = forms.DateField(
+        label=_("Arrived in the country of destination on"), required=False, widget=DateInput
+    )
     notes = forms.CharField(
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -180,6 +187,8 @@ class CaseForm(forms.Form):
     def initial_for(cls, case: Any) -> dict[str, Any]:
         person = case.person
         route = list(case.route.all())
+        origin = next((s for s in route if s.role == "origin"), None)
+        destination = next((s for s in route if s.role == "destination"), None)
         document = person.documents.first()
         return {
             "family_name": person.family_name,
@@ -199,19 +208,42 @@ class CaseForm(forms.Form):
             "exploitation_types": case.exploitation_types,
             "child": "yes" if case.child else "no",
             "risk_level": case.risk_level,
-            "origin": next((s.country.code for s in route if s.role == "origin"), ""),
+            "origin": origin.country.code if origin else "",
+            "left_origin_on": origin.left_on if origin else None,
             "transit": [s.country.code for s in route if s.role == "transit"],
-            "destination": next((s.country.code for s in route if s.role == "destination"), ""),
+            "destination": destination.country.code if destination else "",
+            "arrived_destination_on": destination.arrived_on if destination else None,
         }
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        left, arrived = d.get("left_origin_on"), d.get("arrived_destination_on")
+        today = timezone.localdate()
+        for name in ("left_origin_on", "arrived_destination_on"):
+            if d.get(name) and d[name] > today:
+                self.add_error(name, _("This date is in the future."))
+        if left and arrived and arrived < left:
+            self.add_error(
+                "arrived_destination_on",
+                _("The arrival cannot be before leaving the country of origin."),
+            )
+        if left and not d.get("origin"):
+            self.add_error("origin", _("Choose the country of origin for this date."))
+        if arrived and not d.get("destination"):
+            self.add_error("destination", _("Choose the country of destination for this date."))
+        return d
 
     def to_input(self) -> CaseInput:
         d = self.cleaned_data
         route = []
         if d["origin"]:
-            route.append(RouteInput("origin", d["origin"]))
+            route.append(RouteInput("origin", d["origin"], left_on=d["left_origin_on"]))
+        # Transit dates come through the API or a transfer package; this form keeps none.
         route += [RouteInput("transit", code) for code in d["transit"]]
         if d["destination"]:
-            route.append(RouteInput("destination", d["destination"]))
+            route.append(
+                RouteInput("destination", d["destination"], arrived_on=d["arrived_destination_on"])
+            )
         documents = []
         if d["document_kind"] and d["document_number"]:
             documents.append(DocumentInput(d["document_kind"], d["document_number"]))

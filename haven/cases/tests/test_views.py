@@ -43,6 +43,36 @@ def test_open_a_case_in_the_browser_form(client_for, personas):
     assert "<script>" not in html and "style=" not in html
 
 
+def test_route_dates_in_the_form(client_for, personas):
+    client = client_for(personas.caseworker_a)
+    base = {"given_name": "Mei", "sex": "feminine", "risk_level": "high"}
+    route = {"origin": "CN", "destination": "ES"}
+    dates = {"left_origin_on": "2025-03-01", "arrived_destination_on": "2025-04-10"}
+    backwards = client.post(
+        reverse("cases:create"),
+        {**base, **route, "left_origin_on": "2025-04-10", "arrived_destination_on": "2025-03-01"},
+    )
+    assert backwards.status_code == 200
+    assert "The arrival cannot be before leaving" in backwards.content.decode()
+    no_country = client.post(reverse("cases:create"), {**base, **dates})
+    assert "Choose the country of origin for this date." in no_country.content.decode()
+    future = timezone.localdate() + datetime.timedelta(days=3)
+    later = client.post(
+        reverse("cases:create"), {**base, **route, "arrived_destination_on": future.isoformat()}
+    )
+    assert "This date is in the future." in later.content.decode()
+    assert not Case.objects.exists()
+    assert client.post(reverse("cases:create"), {**base, **route, **dates}).status_code == 302
+    case = Case.objects.get()
+    stops = {s.role: (s.country.code, s.arrived_on, s.left_on) for s in case.route.all()}
+    assert stops == {
+        "origin": ("CN", None, datetime.date(2025, 3, 1)),
+        "destination": ("ES", datetime.date(2025, 4, 10), None),
+    }
+    edit = client.get(reverse("cases:edit", args=[case.reference])).content.decode()
+    assert 'value="2025-03-01"' in edit and 'value="2025-04-10"' in edit
+
+
 def test_the_create_form_names_a_missing_name(client_for, personas):
     response = client_for(personas.caseworker_a).post(
         reverse("cases:create"), {"sex": "feminine", "risk_level": "low"}

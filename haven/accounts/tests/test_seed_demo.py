@@ -14,7 +14,7 @@ def _seed(capsys, *args):
 
 
 def test_seed_twice_leaves_one_copy_of_everything(capsys):
-    _seed(capsys, "--password", "demo-password-1")
+    first_out = _seed(capsys, "--password", "demo-password-1")
     counts = (Organisation.objects.count(), User.objects.count(), RoleGrant.objects.count())
     out = _seed(capsys, "--password", "demo-password-2")
     assert (
@@ -24,6 +24,14 @@ def test_seed_twice_leaves_one_copy_of_everything(capsys):
     ) == counts
     assert Organisation.objects.count() == len(DEMO_ORGANISATIONS) == 9
     assert FocalPoint.objects.count() == len(DEMO_ORGANISATIONS)
+    assert "transfer packages imported: 1" in first_out and "imported: 0" in out
+    # Every organisation has its keys, and the Beijing office holds one case from Madrid.
+    from haven.cases.models import Case
+    from haven.referrals.models import OrganisationKeyPair
+
+    assert OrganisationKeyPair.objects.filter(is_active=True).count() == 9
+    returned = Case.objects.get(transferred_from_reference__startswith="HVN-")
+    assert returned.organisation.country.code == "CN" and returned.person.family_name
     # The second run's password wins, for every user.
     assert all(u.check_password("demo-password-2") for u in User.objects.all())
     assert "Password: demo-password-2" in out

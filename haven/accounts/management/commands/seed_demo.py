@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from haven.accounts.demo_seed import seed_demo_world
 from haven.cases.demo_seed import seed_demo_cases
+from haven.referrals.demo_seed import seed_demo_transfers
 from haven.stats.demo_seed import seed_demo_activity
 
 
@@ -25,9 +26,13 @@ class Command(BaseCommand):
         logins = seed_demo_world(password)
         cases = seed_demo_cases()
         screenings = seed_demo_activity()
+        transfers = seed_demo_transfers()
         width = max(len(login.username) for login in logins)
         self.stdout.write("Demo logins (every user has the same password):")
         for login in logins:
             self.stdout.write(f"  {login.username:<{width}}  {login.role} — {login.organisation}")
-        self.stdout.write(f"Demo cases created: {cases}; demo screenings created: {screenings}")
+        self.stdout.write(
+            f"Demo cases created: {cases}; demo screenings created: {screenings}; "
+            f"transfer packages imported: {transfers}"
+        )
         self.stdout.write(f"Password: {password}")

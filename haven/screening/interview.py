@@ -41,10 +41,21 @@ def _label(catalogue: Catalogue, item_id: str, lang: str) -> str:
 
 
 def interview_sections(screening: Screening) -> list[SectionView]:
+    return sections_for(
+        screening.answers,
+        screening.evidence_notes or {},
+        screening.interview_language,
+        screening.interviewee_language,
+    )
+
+
+def sections_for(
+    answers: dict[str, str], notes: dict[str, str], lang: str, other: str
+) -> list[SectionView]:
+    """The interview layout for any set of answers: a screening's, or a trainee's practice
+    attempt's (training/practice.py). ``lang`` is the screener's, ``other`` the
+    interviewee's language."""
     catalogue = default_catalogue()
-    lang = screening.interview_language
-    other = screening.interviewee_language
-    notes = screening.evidence_notes or {}
     seen: set[str] = set()
     sections = []
     for section in catalogue.sections:
@@ -58,7 +69,7 @@ def interview_sections(screening: Screening) -> list[SectionView]:
                 Item(
                     id=item_id,
                     label=_label(catalogue, item_id, lang),
-                    answer=screening.answers.get(item_id, "unknown"),
+                    answer=answers.get(item_id, "unknown"),
                     note=notes.get(item_id, ""),
                     urgent=catalogue.is_urgent_item(item_id),
                 )

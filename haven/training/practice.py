@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from haven.screening.forms import INTERVIEWEE_LANGUAGE_CHOICES
-from haven.screening.interview import Item, QuestionView, SectionView
+from haven.screening.interview import SectionView, sections_for
 from haven.screening.rules import LANGUAGES, default_catalogue
 from haven.training.library import CaseStudy, TranscriptLine, text_in
 
@@ -16,36 +16,7 @@ def ui_language(lang: str) -> str:
 
 
 def practice_sections(answers: dict[str, str], lang: str, other: str) -> list[SectionView]:
-    catalogue = default_catalogue()
-    seen: set[str] = set()
-    sections = []
-    for section in catalogue.sections:
-        questions = []
-        for question in catalogue.questions:
-            if question.section != section.id:
-                continue
-            new = [item_id for item_id in question.evidences if item_id not in seen]
-            seen.update(new)
-            items = [
-                Item(
-                    id=item_id,
-                    label=(
-                        catalogue.urgent_item(item_id).labels[lang]
-                        if catalogue.is_urgent_item(item_id)
-                        else catalogue.indicator(item_id).labels[lang]
-                    ),
-                    answer=answers.get(item_id, "unknown"),
-                    note="",
-                    urgent=catalogue.is_urgent_item(item_id),
-                )
-                for item_id in new
-            ]
-            also = [item_id for item_id in question.evidences if item_id not in new]
-            questions.append(
-                QuestionView(question.id, question.texts[lang], question.texts[other], items, also)
-            )
-        sections.append(SectionView(section.id, section.titles[lang], questions))
-    return sections
+    return sections_for(answers, {}, lang, other)
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from ._types import (
 )
 
 # Bump when a change to this package can change a result for the same catalogue.
-ENGINE_VERSION: Final = "1.0.0"
+ENGINE_VERSION: Final = "1.1.0"  # 1.1: explanations name "yes" answers outside the sets scored
 CHILD_AGE_LIMIT: Final = 18
 
 
@@ -109,6 +109,16 @@ def assess_request(
         scores, group_classes(cat, profiles), yes, no, _catalogue_order(cat)
     )
     present = tuple(chosen.present_ids(n, yes) for n in range(len(DIMENSIONS)))
+    # A "yes" outside every set scored (a sexual-exploitation indicator under "labour") would
+    # otherwise vanish without a word; the explanation names it.
+    counted = {i for s in scores for i in (*s.table.class_of, *s.table.act_ids)}
+    order = _catalogue_order(cat)
+    not_counted = tuple(
+        sorted(
+            (i for i in yes - counted if not cat.is_urgent_item(i)),
+            key=lambda i: order.get(i, len(order)),
+        )
+    )
     return Assessment(
         profile=chosen.table.profile,
         exploitation=request.exploitation,
@@ -120,7 +130,17 @@ def assess_request(
         acts_present=tuple(i for i in chosen.table.act_ids if i in yes),
         elements=_elements(chosen),
         missing=missing,
-        explanation=explain(cat, lang, chosen, yes, present, both=both, tie=tie, missing=missing),
+        explanation=explain(
+            cat,
+            lang,
+            chosen,
+            yes,
+            present,
+            both=both,
+            tie=tie,
+            missing=missing,
+            not_counted=not_counted,
+        ),
         flags=_flags(cat, request, chosen, lang),
         scored={s.table.profile: OUTCOMES[s.outcome] for s in scores},
         lang=lang,

@@ -47,6 +47,7 @@ def explain(
     both: bool,
     tie: bool,
     missing: tuple[str, ...],
+    not_counted: tuple[str, ...] = (),
 ) -> tuple[str, ...]:
     t = _texts(catalogue, lang)
     templates, labels, separator, item = t.templates, t.dimensions, t.separator, t.items
@@ -89,6 +90,8 @@ def explain(
     else:
         sentences.append(templates["outcome." + outcome])
 
+    if not_counted:
+        sentences.append(templates["not_counted"].format(indicators=items(not_counted)))
     if missing:
         sentences.append(
             templates["missing"].format(indicators=items(missing[:MISSING_IN_SENTENCE]))

@@ -66,6 +66,7 @@ REQUIRED_TEXTS: Final[Mapping[str, frozenset[str]]] = {
     "outcome.possible_trafficking.child": frozenset(),
     "outcome.exploitation": frozenset(),
     "outcome.no_indication": frozenset(),
+    "not_counted": frozenset({"indicators"}),
     "missing": frozenset({"indicators"}),
     "referral": frozenset(),
     **{f"flag.{code}": frozenset() for code in ("child", *_URGENT_FLAGS, "non_punishment")},

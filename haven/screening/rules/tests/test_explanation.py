@@ -112,3 +112,21 @@ def test_to_dict_is_json_ready() -> None:
     assert data["catalogue_version"] == default_catalogue().version
     assert data["engine_version"]
     assert data["flags"][0]["code"] == "non_punishment"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_indicators_outside_the_scored_set_are_named_not_dropped(lang: str) -> None:
+    # CD-16 (drugs or alcohol) and DR-11 belong to the sexual-exploitation set only.
+    sexual_only: dict[str, Answer] = {"CD-16": "yes", "DR-11": "yes"}
+    labour = assess(age=30, exploitation="labour", answers=sexual_only, lang=lang)
+    template = default_catalogue().texts["not_counted"][lang]
+    lead = template.split("{indicators}")[0]
+    noted = [s for s in labour.explanation if s.startswith(lead)]
+    assert len(noted) == 1 and "CD-16" in noted[0] and "DR-11" in noted[0]
+    assert noted[0].index("DR-11") < noted[0].index("CD-16")  # catalogue order
+    # Scored under "both", they count, and nothing is flagged as left out.
+    both = assess(age=30, exploitation="both", answers=sexual_only, lang=lang)
+    assert not any(s.startswith(lead) for s in both.explanation)
+    # Labour answers under "labour": nothing to say.
+    plain = assess(age=30, exploitation="labour", answers=TRAFFICKING, lang=lang)
+    assert not any(s.startswith(lead) for s in plain.explanation)

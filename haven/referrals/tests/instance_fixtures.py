@@ -12,9 +12,13 @@ from haven.cases.services import CaseInput, PersonInput, RouteInput
 from haven.testing.personas import make_user
 
 
-def make_organisation(name: str, country: str, prefix: str) -> None:
+def make_organisation(name: str, country: str, prefix: str, two_factor: bool = True) -> None:
     org = Organisation.objects.create(
-        name=name, country=country, kind=Organisation.Kind.NGO, languages=["en"]
+        name=name,
+        country=country,
+        kind=Organisation.Kind.NGO,
+        languages=["en"],
+        two_factor_required=two_factor,
     )
     make_user(f"{prefix}-admin", org, Role.ORG_ADMIN)
     make_user(f"{prefix}-worker", org, Role.CASE_WORKER)

@@ -5,55 +5,13 @@ key ring and process, and they share nothing but the files an admin would send: 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from haven.lib.crypto import new_key
+from haven.testing.installations import Installation
 
 SPAIN, CHINA = "Madrid Support Centre", "Nanjing Assistance Centre"
-
-
-class Installation:
-    def __init__(self, root: Path, template: Path | None = None) -> None:
-        if template is None:
-            root.mkdir()
-            (root / "static").mkdir()
-        else:
-            shutil.copytree(template, root)
-        self.root = root
-        # Only what an installation reads: nothing inherited from the test run's database.
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("HAVEN_", "DATABASE"))}
-        self.env.update(
-            HAVEN_DEBUG="true",
-            HAVEN_DATA_DIR=str(root),
-            HAVEN_ENCRYPTION_KEYS=f"k1:{new_key()}",
-            HAVEN_INDEX_KEY=new_key(),
-            HAVEN_FAST_HASHING_FOR_TESTS="true",
-            HAVEN_LOG_LEVEL="WARNING",
-        )
-
-    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "haven.cli", *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=300,
-        )
-
-    def ok(self, *args: str) -> str:
-        result = self.run(*args)
-        assert result.returncode == 0, result.stderr
-        return result.stdout
-
-    def python(self, code: str) -> str:
-        return self.ok("shell", "--no-imports", "-c", code)
 
 
 def _refusals_register_nothing(madrid: Installation, tmp: Path) -> None:

@@ -15,6 +15,7 @@ from importlib import resources
 from ._surnames import COMPOUND_SURNAMES, SURNAME_READINGS
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_HAN_ONLY = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 
 
 def has_han(text: str) -> bool:
@@ -35,8 +36,36 @@ def _t2s() -> object:
     return opencc.OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _t2s_chars() -> tuple[frozenset[str], dict[str, str]] | None:
+    """OpenCC's t2s tables: first characters of its phrases, and its character map.
+    None (always use OpenCC) if the package does not ship them where expected."""
+    try:
+        folder = resources.files("opencc").joinpath("dictionary")
+        phrases = folder.joinpath("TSPhrases.txt").read_text("utf-8")
+        characters = folder.joinpath("TSCharacters.txt").read_text("utf-8")
+    except (OSError, ModuleNotFoundError):
+        return None
+    starts = frozenset(line[0] for line in phrases.splitlines() if line)
+    table: dict[str, str] = {}
+    for line in characters.splitlines():
+        key, _, value = line.strip().partition("\t")
+        if len(key) != 1 or not value:
+            return None
+        table[key] = value.split(" ")[0]  # OpenCC also takes the first of several
+    return starts, table
+
+
 @lru_cache(maxsize=65536)
 def to_simplified(text: str) -> str:
+    tables = _t2s_chars()
+    # OpenCC (pure Python, slow) replaces the longest phrases first, then characters one by
+    # one. A run of characters where no phrase can start converts character by character,
+    # which is what full names nearly always are: same result, a hundred times faster.
+    if tables is not None and _HAN_ONLY.fullmatch(text):
+        starts, table = tables
+        if not any(ch in starts for ch in text[:-1]):
+            return "".join([table.get(ch, ch) for ch in text])
     converter = _t2s()
     return str(converter.convert(text))  # type: ignore[attr-defined]
 
@@ -79,19 +108,23 @@ def _segment_in(token: str, system: int) -> tuple[str, ...] | None:
 
 
 def _segment(token: str, vocabulary: frozenset[str] | dict[str, str]) -> list[str] | None:
-    """Split ``token`` into the fewest syllables of ``vocabulary`` (None if impossible)."""
+    """Split ``token`` into the fewest syllables of ``vocabulary`` (None if impossible);
+    among equally short splits, the one whose last syllable starts earliest."""
     n = len(token)
     best: list[list[str] | None] = [None] * (n + 1)
     best[0] = []
-    for end in range(1, n + 1):
-        for start in range(max(0, end - 6), end):
-            prev = best[start]
+    # Forward from reachable positions only: most words of other languages die after a
+    # syllable or two. Starts come in increasing order, so ties resolve as they always did.
+    for start in range(n):
+        prev = best[start]
+        if prev is None:
+            continue
+        for end in range(start + 1, min(n, start + 6) + 1):
             piece = token[start:end]
-            if prev is not None and piece in vocabulary:
-                candidate = [*prev, piece]
+            if piece in vocabulary:
                 current = best[end]
-                if current is None or len(candidate) < len(current):
-                    best[end] = candidate
+                if current is None or len(prev) + 1 < len(current):
+                    best[end] = [*prev, piece]
     return best[n]
 
 
@@ -152,11 +185,14 @@ def _cantonese() -> dict[str, list[str]]:
 def han_to_cantonese(text: str) -> tuple[str, ...]:
     """Hong Kong government spellings of each character (every reading), the
     form found on Hong Kong identity documents."""
-    table = _cantonese()
+    if len(text) == 1:
+        table = _cantonese()
+        readings = table.get(text) or table.get(_to_traditional(text)) or []
+        return tuple(r.lower() for r in readings)
+    # Character by character, cached per character: full names hardly ever repeat.
     out: list[str] = []
     for ch in text:
-        readings = table.get(ch) or table.get(_to_traditional(ch)) or []
-        out += [r.lower() for r in readings]
+        out += han_to_cantonese(ch)
     return tuple(out)
 
 

@@ -69,20 +69,34 @@ def date_features(dob: DateOfBirth) -> dict[str, list[str]]:
     still share most tokens with the true date."""
     if dob.year is None:
         return {}
-    year = f"{dob.year:04d}"
-    parts: dict[str, list[str]] = {
-        "decade": [year[:3]],
-        "year": [] if dob.estimated else [year],
-        "year_digits": [] if dob.estimated else ["".join(sorted(year[2:])) + year[:2]],
-    }
-    if dob.month is not None:
-        parts["month"] = [f"{dob.month:02d}"]
-    if dob.day is not None:
-        parts["day"] = [f"{dob.day:02d}"]
-        parts["day_digits"] = ["".join(sorted(f"{dob.day:02d}"))]
-        if dob.month is not None:
-            parts["day_month"] = ["-".join(sorted((f"{dob.month:02d}", f"{dob.day:02d}")))]
+    parts = {part: list(tokens) for part, tokens in year_features(dob.year, dob.estimated)}
+    parts.update((part, list(tokens)) for part, tokens in day_features(dob.month, dob.day))
     return parts
+
+
+@lru_cache(maxsize=4096)
+def year_features(year: int, estimated: bool) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The parts of ``date_features`` that depend on the year alone."""
+    text = f"{year:04d}"
+    return (
+        ("decade", (text[:3],)),
+        ("year", () if estimated else (text,)),
+        ("year_digits", () if estimated else ("".join(sorted(text[2:])) + text[:2],)),
+    )
+
+
+@lru_cache(maxsize=4096)
+def day_features(month: int | None, day: int | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The parts of ``date_features`` that depend on the month and day alone."""
+    parts: list[tuple[str, tuple[str, ...]]] = []
+    if month is not None:
+        parts.append(("month", (f"{month:02d}",)))
+    if day is not None:
+        parts.append(("day", (f"{day:02d}",)))
+        parts.append(("day_digits", ("".join(sorted(f"{day:02d}")),)))
+        if month is not None:
+            parts.append(("day_month", ("-".join(sorted((f"{month:02d}", f"{day:02d}"))),)))
+    return tuple(parts)
 
 
 def date_agreement(a: DateOfBirth, b: DateOfBirth) -> int:

@@ -14,17 +14,20 @@ import json
 import multiprocessing as mp
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from itertools import product
+from functools import reduce
+from itertools import chain, islice, product
+from operator import or_
 from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
 import numpy.typing as npt
 
+from ._dates import day_features, year_features
 from ._errors import InputError, KeyMismatchError, SchemaError
-from ._features import Tokens, bigrams, field_tokens, name_tokens
+from ._features import Tokens, bigrams, field_tokens, name_tokens, read_date
 from ._keys import LinkageSecret
-from ._names import normalise_name, text_words
+from ._names import combine_parts, name_part, text_words
 from ._progress import progress
 from ._schema import FieldSpec, Schema
 
@@ -33,6 +36,17 @@ ENCODING_FORMAT = 1
 
 # Bounded so that encoding a million distinct names does not hold them all in memory.
 _CACHE_LIMIT = 200_000
+# Records encoded together, column by column: large enough that numpy's per-call cost
+# vanishes, small enough to keep the working arrays modest.
+_BATCH = 16_384
+# Token ids per blocking part stay below 2**21 (caches are trimmed well before), so up to
+# three of them pack into one int64.
+_ID_BITS = 21
+_ID_MASK = (1 << _ID_BITS) - 1
+
+# A distinct field value: its bits, and its blocking tokens (interned ids), one tuple per
+# blocking part the schema uses on that field.
+_Value = tuple[int, tuple[tuple[int, ...], ...]]
 
 
 @dataclass(slots=True)
@@ -85,145 +99,404 @@ class Encodings:
 
 
 class Encoder:
-    """Encodes records under one schema and secret; caches token hashes, which is what
-    makes encoding fast (names and dates repeat)."""
+    """Encodes records under one schema and secret.
+
+    Records are encoded in batches, column by column: each distinct field value is
+    normalised and hashed once (values repeat), filters are ORed together with numpy,
+    and each distinct blocking-key combination is hashed once. Caches persist across
+    batches and calls, bounded by ``_CACHE_LIMIT``.
+    """
 
     def __init__(self, schema: Schema, secret: LinkageSecret) -> None:
         self.schema = schema
         self._nbytes = schema.bits // 8
         self._bits = schema.bits
-        self._keys = {
-            (f.name, part): secret.derive(f"bloom/{schema.name}/{f.name}/{part}")
+        # Keyed BLAKE2b states, copied per token: cheaper than keying a new hash each time.
+        self._hashers = {
+            (f.name, part): hashlib.blake2b(
+                key=secret.derive(f"bloom/{schema.name}/{f.name}/{part}"),
+                digest_size=2 * max(k, 1),
+            )
             for f in schema.fields
-            for part in f.hashes
+            for part, k in f.hashes.items()
         }
-        self._block_key = secret.derive(f"block/{schema.name}")
-        self._masks: dict[tuple[str, str], dict[str, int]] = {k: {} for k in self._keys}
-        self._block_cache: dict[str, int] = {}
-        self._field_cache: list[dict[tuple[str, ...], tuple[int, Tokens]]] = [
-            {} for _ in schema.fields
-        ]
+        self._block_hasher = hashlib.blake2b(
+            key=secret.derive(f"block/{schema.name}"), digest_size=8
+        )
+        self._masks: dict[tuple[str, str], dict[str, int]] = {k: {} for k in self._hashers}
         self._word_cache: dict[str, dict[tuple[str, str | None], int]] = {
             f.name: {} for f in schema.fields
         }
+        # Blocking parts used per field, and rules as (field index, slot in those parts).
+        index = {f.name: i for i, f in enumerate(schema.fields)}
+        self._block_parts: list[list[str]] = [[] for _ in schema.fields]
+        self._rules: list[list[tuple[int, int]]] = []
+        for rule in schema.blocking:
+            items = []
+            for field, part in rule:
+                parts = self._block_parts[index[field]]
+                if part not in parts:
+                    parts.append(part)
+                items.append((index[field], parts.index(part)))
+            self._rules.append(items)
+        self._values: list[dict[Any, _Value]] = [{} for _ in schema.fields]
+        self._date_pieces: list[dict[tuple[int | None, ...], _Value]] = [{} for _ in schema.fields]
+        # Blocking tokens interned per field and part: id -> text, and token -> id.
+        self._token_text: list[list[list[str]]] = [[[] for _ in p] for p in self._block_parts]
+        self._token_ids: list[list[dict[str, int]]] = [[{} for _ in p] for p in self._block_parts]
+        self._token_bytes: list[list[list[bytes]]] = [[[] for _ in p] for p in self._block_parts]
+        self._block_cache: list[dict[tuple[int, ...], int]] = [{} for _ in self._rules]
+        self._block_codes: list[dict[int, int]] = [{} for _ in self._rules]  # packed ids
         self.fingerprint = secret.fingerprint()
+
+    # -- bits of one token, word, and field value -------------------------------------
 
     def _mask(self, field: str, part: str, k: int, token: str) -> int:
         cache = self._masks[(field, part)]
         mask = cache.get(token)
         if mask is None:
-            digest = hashlib.blake2b(
-                token.encode(), key=self._keys[(field, part)], digest_size=2 * k
-            ).digest()
+            hasher = self._hashers[(field, part)].copy()
+            hasher.update(token.encode())
+            digest = hasher.digest()
             mask = 0
             for i in range(k):
                 mask |= 1 << ((digest[2 * i] << 8 | digest[2 * i + 1]) % self._bits)
             cache[token] = mask
         return mask
 
-    def _block_hash(self, clear: str) -> int:
-        value = self._block_cache.get(clear)
-        if value is None:
-            digest = hashlib.blake2b(clear.encode(), key=self._block_key, digest_size=8).digest()
-            value = int.from_bytes(digest, "little", signed=True)
-            self._block_cache[clear] = value
-        return value
-
     def _word_mask(self, spec: FieldSpec, word: str, sound: str | None) -> int:
-        """Bits of one name unit or text word with its bigrams (and sound, for names)."""
+        """Bits of one name unit or text word with its bigrams (and sound, for names);
+        cached under ``(word, sound)`` for names, ``word`` for text."""
         cache = self._word_cache[spec.name]
-        key = (word, sound)
+        key: Any = word if sound is None else (word, sound)
         mask = cache.get(key)
         if mask is None:
             whole = "unit" if spec.kind == "person_name" else "token"
             mask = 0
             if k := spec.hashes.get(whole, 0):
                 mask |= self._mask(spec.name, whole, k, word)
-            if k := spec.hashes.get("bigram", 0):
-                for gram in bigrams(word):
-                    mask |= self._mask(spec.name, "bigram", k, gram)
+            if spec.hashes.get("bigram", 0):
+                mask |= self._masks_of(spec, bigrams(word), "bigram")
             if sound is not None and (k := spec.hashes.get("sound", 0)):
                 mask |= self._mask(spec.name, "sound", k, sound)
-            if len(cache) >= _CACHE_LIMIT:
-                cache.clear()
             cache[key] = mask
         return mask
 
-    def _field(self, index: int, values: tuple[str, ...]) -> tuple[int, Tokens]:
-        """Bits and blocking tokens of one field value, cached: values repeat a lot."""
-        cache = self._field_cache[index]
-        hit = cache.get(values)
-        if hit is not None:
-            return hit
-        spec = self.schema.fields[index]
-        mask = 0
-        if spec.kind == "person_name":
-            padded = [*values, "", ""][:3]
-            name = normalise_name(padded[0], padded[1], padded[2])
-            for unit, sound in zip(name.units, name.sounds, strict=True):
-                mask |= self._word_mask(spec, unit, sound)
-            if k := spec.hashes.get("spelling", 0):
-                for spelling in name.spellings:
-                    mask |= self._mask(spec.name, "spelling", k, spelling)
-            tokens = name_tokens(name, with_bigrams=False)
-        elif spec.kind == "text":
-            words = [w for value in values for w in text_words(value)]
-            for word in words:
-                mask |= self._word_mask(spec, word, None)
-            tokens = {"token": words, "prefix": [w[:3] for w in words]}
-        else:
-            tokens = field_tokens(spec, dict(zip(spec.columns, values, strict=True)))
-            for part, k in spec.hashes.items():
-                if k:
-                    for token in tokens.get(part, ()):
-                        mask |= self._mask(spec.name, part, k, token)
-        if len(cache) >= _CACHE_LIMIT:
-            cache.clear()
-        cache[values] = (mask, tokens)
+    def _masks_of(self, spec: FieldSpec, keys: Iterable[Any], part: str | None = None) -> int:
+        """OR of the cached masks of words (``part`` None) or of one part's tokens."""
+        cache = self._word_cache[spec.name] if part is None else self._masks[(spec.name, part)]
+        keys = tuple(keys)
+        masks = list(map(cache.get, keys))
+        if None in masks:
+            for i, key in enumerate(keys):
+                if masks[i] is None:
+                    if part is not None:
+                        masks[i] = self._mask(spec.name, part, spec.hashes[part], key)
+                    elif isinstance(key, str):
+                        masks[i] = self._word_mask(spec, key, None)
+                    else:
+                        masks[i] = self._word_mask(spec, key[0], key[1])
+        return reduce(or_, masks, 0)
+
+    def _intern(self, index: int, slot: int, tokens: Iterable[str]) -> tuple[int, ...]:
+        table = self._token_ids[index][slot]
+        tokens = tuple(tokens)
+        ids = tuple(map(table.get, tokens))
+        if None not in ids:
+            return ids  # type: ignore[return-value]
+        texts = self._token_text[index][slot]
+        for token in tokens:
+            if token not in table:
+                table[token] = len(texts)
+                texts.append(token)
+                self._token_bytes[index][slot].append(token.encode())
+        return tuple(map(table.__getitem__, tokens))
+
+    def _name_value(self, index: int, spec: FieldSpec, values: tuple[str, ...]) -> _Value:
+        # normalise_name without its cache: whole names rarely repeat, and this value is
+        # cached by the caller; the columns' parts are cached and do repeat.
+        padded = [*values, "", ""][:3]
+        name = combine_parts(
+            name_part(padded[0], True, False),
+            name_part(padded[1], False, False),
+            name_part(padded[2], True, True),
+        )
+        mask = self._masks_of(spec, zip(name.units, name.sounds, strict=True))
+        if name.spellings and spec.hashes.get("spelling", 0):
+            mask |= self._masks_of(spec, name.spellings, "spelling")
+        found = name_tokens(name, with_bigrams=False)
+        tokens = tuple(
+            self._intern(index, slot, found.get(part, ()))
+            for slot, part in enumerate(self._block_parts[index])
+        )
         return mask, tokens
 
-    def encode_one(self, record: Mapping[str, str]) -> tuple[bytes, list[int]]:
+    def _date_value(self, index: int, spec: FieldSpec, text: str) -> _Value:
+        """A date's bits and tokens from those of its year and of its month and day, which
+        repeat far more than whole dates (tokens as in _features.field_tokens)."""
+        dob = read_date(text.strip())
+        if dob.year is None:
+            return 0, ((),) * len(self._block_parts[index])
+        year = self._date_pieces[index].get((dob.year, dob.estimated))
+        if year is None:
+            year = self._date_piece(index, spec, year_features(dob.year, dob.estimated))
+            self._date_pieces[index][(dob.year, dob.estimated)] = year
+        day = self._date_pieces[index].get((dob.month, dob.day, None))
+        if day is None:
+            day = self._date_piece(index, spec, day_features(dob.month, dob.day))
+            self._date_pieces[index][(dob.month, dob.day, None)] = day
+        # The two never share a part, so each slot comes from one or the other.
+        return year[0] | day[0], tuple([a or b for a, b in zip(year[1], day[1], strict=True)])
+
+    def _date_piece(
+        self, index: int, spec: FieldSpec, features: tuple[tuple[str, tuple[str, ...]], ...]
+    ) -> _Value:
+        parts = dict(features)
         mask = 0
-        tokens: dict[str, Tokens] = {}
-        for index, spec in enumerate(self.schema.fields):
-            field_mask, tokens[spec.name] = self._field(
-                index, tuple(record.get(c) or "" for c in spec.columns)
+        for part, tokens in features:
+            if k := spec.hashes.get(part, 0):
+                for token in tokens:
+                    mask |= self._mask(spec.name, part, k, token)
+        slots = tuple(
+            self._intern(index, slot, parts.get(part, ()))
+            for slot, part in enumerate(self._block_parts[index])
+        )
+        return mask, slots
+
+    def _value(self, index: int, values: tuple[str, ...]) -> _Value:
+        """Bits and blocking tokens of one field value (not cached here)."""
+        spec = self.schema.fields[index]
+        if spec.kind == "person_name":
+            return self._name_value(index, spec, values)
+        if spec.kind == "date":
+            return self._date_value(index, spec, values[0])
+        if spec.kind == "text":
+            words = [w for value in values for w in text_words(value)]
+            mask = self._masks_of(spec, words)
+            found: Tokens = {"token": words, "prefix": [w[:3] for w in words]}
+        else:
+            found = field_tokens(spec, dict(zip(spec.columns, values, strict=True)))
+            mask = 0
+            for part, k in spec.hashes.items():
+                if k:
+                    for token in found.get(part, ()):
+                        mask |= self._mask(spec.name, part, k, token)
+        tokens = tuple(
+            self._intern(index, slot, found.get(part, ()))
+            for slot, part in enumerate(self._block_parts[index])
+        )
+        return mask, tokens
+
+    def _trim(self) -> None:
+        """Keep caches bounded; only between batches, while no token id is in use."""
+        caches: list[dict[Any, Any]] = [
+            *self._values,
+            *self._masks.values(),
+            *self._word_cache.values(),
+            *self._block_cache,
+            *self._block_codes,
+        ]
+        for cache in caches:
+            if len(cache) > _CACHE_LIMIT:
+                cache.clear()
+        if any(len(t) > _CACHE_LIMIT for tables in self._token_ids for t in tables):
+            # Token ids restart: everything holding one goes.
+            held: list[dict[Any, Any]] = [
+                *self._values,
+                *self._date_pieces,
+                *self._block_cache,
+                *self._block_codes,
+            ]
+            for cache in held:
+                cache.clear()
+            for index, tables in enumerate(self._token_ids):
+                for slot, table in enumerate(tables):
+                    table.clear()
+                    self._token_text[index][slot].clear()
+                    self._token_bytes[index][slot].clear()
+
+    def _block_hash(self, rule: int, ids: tuple[int, ...]) -> int:
+        cache = self._block_cache[rule]
+        value = cache.get(ids)
+        if value is None:
+            items = self._rules[rule]
+            clear = f"{rule}\x1f" + "\x1e".join(
+                [self._token_text[f][slot][i] for (f, slot), i in zip(items, ids, strict=True)]
             )
-            mask |= field_mask
+            hasher = self._block_hasher.copy()
+            hasher.update(clear.encode())
+            value = cache[ids] = int.from_bytes(hasher.digest(), "little", signed=True)
+        return value
+
+    # -- one record --------------------------------------------------------------------
+
+    def encode_one(self, record: Mapping[str, str]) -> tuple[bytes, list[int]]:
+        self._trim()
+        mask = 0
+        found: list[_Value] = []
+        for index, spec in enumerate(self.schema.fields):
+            values = tuple(record.get(c) or "" for c in spec.columns)
+            key = values[0] if len(values) == 1 else values
+            value = self._values[index].get(key)
+            if value is None:
+                value = self._values[index][key] = self._value(index, values)
+            mask |= value[0]
+            found.append(value)
         keys: list[int] = []
-        for index, rule in enumerate(self.schema.blocking):
-            lists = [tokens[field].get(part, ()) for field, part in rule]
-            for combo in product(*lists):
-                keys.append(self._block_hash(f"{index}\x1f" + "\x1e".join(combo)))
+        for rule, items in enumerate(self._rules):
+            for combo in product(*[found[f][1][slot] for f, slot in items]):
+                keys.append(self._block_hash(rule, combo))
         return mask.to_bytes(self._nbytes, "little"), keys
+
+    # -- many records ------------------------------------------------------------------
 
     def encode(
         self, records: Iterable[Mapping[str, str]], *, show_progress: bool = False
     ) -> Encodings:
-        ids: list[str] = []
-        chunks: list[bytes] = []
-        offsets = [0]
-        keys: list[int] = []
-        id_column = self.schema.id_column
-        for record in progress(records, "encoding", show_progress):
-            clk, record_keys = self.encode_one(record)
-            ids.append(str(record.get(id_column, "")))
-            chunks.append(clk)
-            keys += record_keys
-            offsets.append(len(keys))
+        rows = iter(progress(records, "encoding", show_progress))
+        parts = []
+        while batch := list(islice(rows, _BATCH)):
+            self._trim()
+            parts.append(self._encode_batch(batch))
+        if not parts:
+            parts.append(self._encode_batch([]))
+        return parts[0] if len(parts) == 1 else _concatenate(parts)
+
+    def _encode_batch(self, rows: list[Mapping[str, str]]) -> Encodings:
+        n = len(rows)
         words = self._bits // 64
-        clks = np.frombuffer(b"".join(chunks), dtype="<u8").reshape(len(ids), words).copy()
+        id_column = self.schema.id_column
+        ids = [str(row.get(id_column, "")) for row in rows]
+        columns: dict[str, list[str]] = {}
+        clks = np.zeros((n, words), dtype=np.uint64)
+        # Per field and blocking part: each record's token count and offset into `flat`.
+        spans: list[list[tuple[npt.NDArray[np.int64], ...]]] = []
+        for index, spec in enumerate(self.schema.fields):
+            cols = []
+            for c in spec.columns:
+                if c not in columns:
+                    columns[c] = [row.get(c) or "" for row in rows]
+                cols.append(columns[c])
+            keys: list[Any] = list(cols[0]) if len(cols) == 1 else list(zip(*cols, strict=True))
+            distinct = list(dict.fromkeys(keys))
+            cache = self._values[index]
+            known = list(map(cache.get, distinct))
+            values: list[_Value] = []
+            for key, value in zip(distinct, known, strict=True):
+                if value is None:
+                    value = cache[key] = self._value(index, (key,) if len(cols) == 1 else key)
+                values.append(value)
+            position = dict(zip(distinct, range(len(distinct)), strict=True))
+            codes = np.fromiter(map(position.__getitem__, keys), dtype=np.intp, count=n)
+            raw = b"".join([v[0].to_bytes(self._nbytes, "little") for v in values])
+            table = np.frombuffer(raw, dtype="<u8").reshape(len(values), words)
+            clks |= table[codes]
+            field_spans: list[tuple[npt.NDArray[np.int64], ...]] = []
+            for slot in range(len(self._block_parts[index])):
+                lengths = np.fromiter(
+                    (len(v[1][slot]) for v in values), dtype=np.int64, count=len(values)
+                )
+                starts = np.zeros(len(values), dtype=np.int64)
+                np.cumsum(lengths[:-1], out=starts[1:])
+                flat = np.fromiter(
+                    chain.from_iterable(v[1][slot] for v in values),
+                    dtype=np.int64,
+                    count=int(lengths.sum()),
+                )
+                field_spans.append((lengths[codes], starts[codes], flat))
+            spans.append(field_spans)
+        offsets, keys_out = self._block_keys(n, spans)
         return Encodings(
             ids,
-            clks.astype(np.uint64),
-            np.asarray(offsets, dtype=np.int64),
-            np.asarray(keys, dtype=np.int64),
+            clks,
+            offsets,
+            keys_out,
             self.fingerprint,
             self.schema.fingerprint,
             self.schema.name,
             self.schema.bits,
             self.schema.max_block_size,
         )
+
+    def _block_keys(
+        self, n: int, spans: list[list[tuple[npt.NDArray[np.int64], ...]]]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Blocking keys of a batch: per record, each rule's cartesian product of its parts'
+        tokens in order (as ``itertools.product``), each distinct combination hashed once."""
+        counts = []
+        for items in self._rules:
+            count = np.ones(n, dtype=np.int64)
+            for f, slot in items:
+                count *= spans[f][slot][0]
+            counts.append(count)
+        per_record = np.sum(counts, axis=0) if counts else np.zeros(n, dtype=np.int64)
+        offsets = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(per_record, out=offsets[1:])
+        out = np.zeros(int(offsets[-1]), dtype=np.int64)
+        base = offsets[:-1].copy()
+        for rule, (items, count) in enumerate(zip(self._rules, counts, strict=True)):
+            total = int(count.sum())
+            if total:
+                record = np.repeat(np.arange(n), count)
+                within = np.arange(total) - np.repeat(np.cumsum(count) - count, count)
+                rest = within.copy()
+                ids = []
+                for f, slot in reversed(items):  # the last part varies fastest
+                    lengths, starts, flat = spans[f][slot]
+                    size = lengths[record]
+                    ids.append(flat[starts[record] + rest % size])
+                    rest //= size
+                ids.reverse()
+                out[base[record] + within] = self._hash_combinations(rule, ids)
+            base += count
+        return offsets, out
+
+    def _hash_combinations(
+        self, rule: int, ids: list[npt.NDArray[np.int64]]
+    ) -> npt.NDArray[np.int64]:
+        """Keys of one rule's token combinations (arrays of ids, one per part)."""
+        items = self._rules[rule]
+        sizes = [len(self._token_text[f][slot]) for f, slot in items]
+        if len(items) * _ID_BITS > 63 or max(sizes) >= 1 << _ID_BITS:
+            rows, inverse = np.unique(np.stack(ids, axis=1), axis=0, return_inverse=True)
+            combos = zip(*[c.tolist() for c in rows.T], strict=True)
+            hashed = [self._block_hash(rule, c) for c in combos]
+            return np.asarray(hashed, dtype=np.int64)[inverse.reshape(-1)]
+        # Combinations packed into one integer, so numpy finds the distinct ones and a
+        # dict lookup per distinct one finds those already hashed.
+        code = ids[0]
+        for column in ids[1:]:
+            code = (code << _ID_BITS) | column
+        distinct, inverse = np.unique(code, return_inverse=True)
+        cache = self._block_codes[rule]
+        found = [cache.get(key) for key in distinct.tolist()]
+        if None in found:
+            missing = np.array([i for i, h in enumerate(found) if h is None], dtype=np.intp)
+            packed = distinct[missing]
+            columns = [
+                ((packed >> (_ID_BITS * (len(items) - 1 - j))) & _ID_MASK).tolist()
+                for j in range(len(items))
+            ]
+            # The clear text is f"{rule}\x1f" + "\x1e".join(tokens), fed in pieces.
+            base = self._block_hasher.copy()
+            base.update(f"{rule}\x1f".encode())
+            pieces = [self._token_bytes[f][slot] for f, slot in items]
+            digests = []
+            if len(items) == 1:
+                first = pieces[0]
+                for i in columns[0]:
+                    hasher = base.copy()
+                    hasher.update(first[i])
+                    digests.append(hasher.digest())
+            else:
+                for combo in zip(*columns, strict=True):
+                    hasher = base.copy()
+                    hasher.update(b"\x1e".join([t[i] for t, i in zip(pieces, combo, strict=True)]))
+                    digests.append(hasher.digest())
+            hashed = np.frombuffer(b"".join(digests), dtype="<i8").tolist()
+            for i, key, value in zip(missing.tolist(), packed.tolist(), hashed, strict=True):
+                found[i] = cache[key] = value
+        return np.asarray(found, dtype=np.int64)[inverse.reshape(-1)]
 
 
 # Set in the parent just before forking workers, so that they inherit the encoder (and

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _SINGLE = {
@@ -17,8 +18,11 @@ _VOICELESS = set("θκξπστφχψ")
 _VOWELS = set("αεηιουω")
 
 
+_GREEK = re.compile("[\u0370-\u03ff\u1f00-\u1fff]")
+
+
 def is_greek(text: str) -> bool:
-    return any("\u0370" <= ch <= "\u03ff" or "\u1f00" <= ch <= "\u1fff" for ch in text)
+    return _GREEK.search(text) is not None
 
 
 def _strip_accents(text: str) -> tuple[str, set[int]]:

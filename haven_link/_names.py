@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ._chinese import (
+    Reading,
+    _token_readings,
     han_to_cantonese,
     han_to_pinyin,
     has_han,
-    romanised_syllables,
     split_surname,
     syllable_key,
 )
@@ -52,6 +53,8 @@ _LATIN_EXTRA = str.maketrans(
     {"đ": "d", "ð": "d", "ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "ı": "i", "þ": "th"}
 )
 _NOT_LETTER = re.compile(r"[^a-z]+")
+_LETTERS = re.compile(r"[a-z]+")
+_ALNUM = re.compile(r"[a-z0-9]+")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 
 
@@ -74,6 +77,8 @@ class PersonName:
 @lru_cache(maxsize=262144)
 def latin_words(text: str) -> tuple[str, ...]:
     """Lower-case ASCII words: Greek by ELOT 743, diacritics dropped, hyphens split."""
+    if text.isascii():  # nothing to transliterate or decompose: same words, sooner
+        return tuple(_LETTERS.findall(text.lower().replace("'", "").replace("`", "")))
     if is_greek(text):
         text = " ".join(elot743(word) for word in text.split())
     text = text.lower().translate(_LATIN_EXTRA)
@@ -89,6 +94,8 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 @lru_cache(maxsize=262144)
 def text_words(text: str) -> tuple[str, ...]:
     """Words of free text (addresses, document numbers): like names, but digits kept."""
+    if text.isascii():
+        return tuple(_ALNUM.findall(text.lower()))
     text = unicodedata.normalize("NFKD", text.lower().translate(_LATIN_EXTRA))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return tuple(w for w in _NOT_ALNUM.split(text) if w)
@@ -120,41 +127,112 @@ def _unique(items: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
+@dataclass(frozen=True, slots=True)
+class NamePart:
+    """What one name column contributes: pinyin and Cantonese spellings of its Chinese
+    characters, and its other words in Latin letters with their readings as a Chinese
+    romanisation (``systems`` has bit ``s`` set when all words read in system ``s``)."""
+
+    han: bool
+    units: tuple[str, ...]
+    spellings: tuple[str, ...]
+    latin: tuple[str, ...]
+    kept: tuple[str, ...]  # latin without particles
+    systems: int
+    readings: tuple[Reading, ...]  # per system (empty where it does not read)
+
+
+_ALL_SYSTEMS = 0b111
+_EMPTY_PART = NamePart(False, (), (), (), (), _ALL_SYSTEMS, ())
+
+
+@lru_cache(maxsize=262144)
+def name_part(text: str, surname_first: bool, original: bool) -> NamePart:
+    """One column of a name; cached per column, since family and given names repeat far
+    more than whole names do. ``original`` marks the column holding a full name, whose
+    single run of characters is split into family and given name."""
+    if not text:
+        return _EMPTY_PART
+    units: list[str] = []
+    spellings: list[str] = []
+    han = has_han(text)
+    if han:
+        runs = _HAN_RUN.findall(text)
+        for run in runs:
+            spellings += han_to_cantonese(run)
+        for i, run in enumerate(runs):
+            first = surname_first and i == 0
+            if first and len(runs) == 1 and original:
+                fam, giv = split_surname(run)
+                units += han_to_pinyin(fam, surname_first=True)
+                units += han_to_pinyin(giv, surname_first=False)
+            else:
+                units += han_to_pinyin(run, surname_first=first)
+        text = _HAN_RUN.sub(" ", text)
+    latin = latin_words(text)
+    # The reading of a whole name is that of its words one by one, so it splits by column.
+    per_word = [_token_readings(word) for word in latin]
+    systems = 0
+    readings: list[Reading] = []
+    for system in range(3):
+        pinyin: list[str] = []
+        raw: list[str] = []
+        for word in per_word:
+            reading = word[system]
+            if reading is None:
+                break
+            pinyin += reading[0]
+            raw += reading[1]
+        else:
+            systems |= 1 << system
+        readings.append((tuple(pinyin), tuple(raw)))
+    kept = tuple(w for w in latin if w not in _PARTICLES)
+    return NamePart(han, tuple(units), tuple(spellings), latin, kept, systems, tuple(readings))
+
+
 @lru_cache(maxsize=262144)
 def normalise_name(family: str = "", given: str = "", original: str = "") -> PersonName:
     """Units of a person's name from up to three columns in any script and order."""
+    return combine_parts(
+        name_part(family, True, False),
+        name_part(given, False, False),
+        name_part(original, True, True),
+    )
+
+
+def combine_parts(*parts: NamePart) -> PersonName:
+    """The name made of its columns (family, given, original, in that order).
+
+    Characters give pinyin units and Cantonese spellings; the Latin words of all columns
+    together are read as the first romanisation (pinyin, Wade-Giles, Cantonese) that fits
+    every one of them, else kept as words without joining particles.
+    """
     units: list[str] = []
     spellings: list[str] = []
     chinese = False
-    latin: list[str] = []
-    for text, surname_first in ((family, True), (given, False), (original, True)):
-        if not text:
-            continue
-        if has_han(text):
+    systems = _ALL_SYSTEMS
+    latin = False
+    for part in parts:
+        if part.han:
             chinese = True
-            runs = _HAN_RUN.findall(text)
-            for run in runs:
-                spellings += han_to_cantonese(run)
-            for i, run in enumerate(runs):
-                first = surname_first and i == 0
-                if first and len(runs) == 1 and text is original:
-                    fam, giv = split_surname(run)
-                    units += han_to_pinyin(fam, surname_first=True)
-                    units += han_to_pinyin(giv, surname_first=False)
-                else:
-                    units += han_to_pinyin(run, surname_first=first)
-            text = _HAN_RUN.sub(" ", text)
-        latin += latin_words(text)
+            units += part.units
+            spellings += part.spellings
+        if part.latin:
+            latin = True
+            systems &= part.systems
     if latin:
-        read = romanised_syllables(tuple(latin))
-        if read is not None:
+        if systems:
             chinese = True
-            units += read[0]
-            spellings += read[1]
+            system = (systems & -systems).bit_length() - 1
+            for part in parts:
+                if part.latin:
+                    units += part.readings[system][0]
+                    spellings += part.readings[system][1]
         else:
-            units += [w for w in latin if w not in _PARTICLES] or latin
+            kept = [w for part in parts for w in part.kept]
+            units += kept or [w for part in parts for w in part.latin]
     unique = _unique(units)
-    keys = tuple(syllable_key(u) if chinese else word_key(u) for u in unique)
+    keys = tuple(map(syllable_key if chinese else word_key, unique))
     if chinese:
         spellings += unique
     return PersonName(unique, keys, chinese, _unique(spellings) if chinese else ())

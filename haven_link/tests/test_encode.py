@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import json
+from itertools import product
 
 import numpy as np
 import pytest
@@ -119,3 +120,140 @@ def test_parallel_encoding_equals_serial(schema, secret, monkeypatch) -> None:
     assert np.array_equal(parallel.clks, serial.clks)
     assert np.array_equal(parallel.block_offsets, serial.block_offsets)
     assert np.array_equal(parallel.block_keys, serial.block_keys)
+
+
+def _reference_encode(records, schema, secret) -> tuple[list[bytes], list[list[int]]]:
+    """The encoding written out plainly, one record at a time, with no cache at all: what
+    the cached, batched encoder must reproduce bit for bit."""
+    import hashlib
+
+    from haven_link._features import bigrams, field_tokens, name_tokens
+    from haven_link._names import text_words
+
+    from .test_names import reference_normalise_name
+
+    def bits(field: str, part: str, k: int, token: str) -> int:
+        key = secret.derive(f"bloom/{schema.name}/{field}/{part}")
+        digest = hashlib.blake2b(token.encode(), key=key, digest_size=2 * k).digest()
+        return sum(
+            {1 << ((digest[2 * i] << 8 | digest[2 * i + 1]) % schema.bits) for i in range(k)}
+        )
+
+    block_key = secret.derive(f"block/{schema.name}")
+    clks, keys = [], []
+    for record in records:
+        mask, tokens = 0, {}
+        for spec in schema.fields:
+            values = [record.get(c) or "" for c in spec.columns]
+            if spec.kind == "person_name":
+                name = reference_normalise_name(*[*values, "", ""][:3])
+                found = name_tokens(name, with_bigrams=False)
+                for unit, sound in zip(name.units, name.sounds, strict=True):
+                    grams = [("unit", unit), ("sound", sound)]
+                    grams += [("bigram", g) for g in bigrams(unit)]
+                    for part, token in grams:
+                        if k := spec.hashes.get(part, 0):
+                            mask |= bits(spec.name, part, k, token)
+                for spelling in name.spellings:
+                    if k := spec.hashes.get("spelling", 0):
+                        mask |= bits(spec.name, "spelling", k, spelling)
+            elif spec.kind == "text":
+                words = [w for v in values for w in text_words(v)]
+                for word in words:
+                    grams = [("token", word)] + [("bigram", g) for g in bigrams(word)]
+                    for part, token in grams:
+                        if k := spec.hashes.get(part, 0):
+                            mask |= bits(spec.name, part, k, token)
+                found = {"token": words, "prefix": [w[:3] for w in words]}
+            else:
+                found = field_tokens(spec, dict(zip(spec.columns, values, strict=True)))
+                for part, k in spec.hashes.items():
+                    for token in found.get(part, ()) if k else ():
+                        mask |= bits(spec.name, part, k, token)
+            tokens[spec.name] = found
+        record_keys = []
+        for index, rule in enumerate(schema.blocking):
+            for combo in product(*[tokens[f].get(part, ()) for f, part in rule]):
+                clear = f"{index}\x1f" + "\x1e".join(combo)
+                digest = hashlib.blake2b(clear.encode(), key=block_key, digest_size=8).digest()
+                record_keys.append(int.from_bytes(digest, "little", signed=True))
+        clks.append(mask.to_bytes(schema.bits // 8, "little"))
+        keys.append(record_keys)
+    return clks, keys
+
+
+def _mixed_records() -> list[dict[str, str]]:
+    from .synth import generate
+
+    a, b, _ = generate(150, seed=9)
+    odd = [
+        {"id": "x1", "family_name": "García López", "given_name": "María de la Cruz",
+         "date_of_birth": "~1980", "sex": "f", "citizenship": "ESP"},
+        {"id": "x2", "family_name": "de", "given_name": "la", "date_of_birth": "nonsense"},
+        {"id": "x3", "family_name": "CHAN", "given_name": "Tai Man", "name_original": "陳大文",
+         "date_of_birth": "12/03/1990"},
+        {"id": "x4", "name_original": "歐陽娜娜 Nana", "date_of_birth": "1990-03"},
+        {"id": "x5", "family_name": "张", "given_name": "Xiaoli", "date_of_birth": "19900312"},
+        {"id": "x6", "date_of_birth": "", "sex": "", "citizenship": ""},
+    ]  # fmt: skip
+    return [*a, *b, *odd, *a[:20]]  # repeats exercise the caches
+
+
+@pytest.mark.parametrize("batch", [7, 10_000])
+def test_batched_encoder_equals_plain_reference(schema, secret, monkeypatch, batch) -> None:
+    """Caches (per field value, name column, date piece, token, blocking combination) and
+    batching change nothing: same filters and keys as the plain per-record encoding."""
+    from haven_link import _encode
+
+    records = _mixed_records()
+    monkeypatch.setattr(_encode, "_BATCH", batch)
+    enc = encode_records(records, schema, secret)
+    clks, keys = _reference_encode(records, schema, secret)
+    assert enc.clks.astype("<u8").tobytes() == b"".join(clks)
+    assert enc.block_keys.tolist() == [k for ks in keys for k in ks]
+    assert np.diff(enc.block_offsets).tolist() == [len(ks) for ks in keys]
+
+
+def test_encode_one_equals_batch_and_survives_cache_trimming(schema, secret, monkeypatch) -> None:
+    from haven_link import Encoder, _encode
+
+    records = _mixed_records()
+    batch = encode_records(records, schema, secret)
+    monkeypatch.setattr(_encode, "_CACHE_LIMIT", 5)  # caches emptied again and again
+    encoder = Encoder(schema, secret)
+    for i, record in enumerate(records):
+        clk, keys = encoder.encode_one(record)
+        assert clk == batch.clks[i].astype("<u8").tobytes()
+        assert (
+            keys == batch.block_keys[batch.block_offsets[i] : batch.block_offsets[i + 1]].tolist()
+        )
+    again = encoder.encode(records)
+    assert np.array_equal(again.clks, batch.clks)
+    assert np.array_equal(again.block_keys, batch.block_keys)
+
+
+def test_other_schema_text_fields_equal_reference(secret) -> None:
+    doc = {
+        "haven_link_schema": 1, "name": "t", "bits": 512, "id_column": "id",
+        "fields": [
+            {"name": "name", "kind": "person_name", "columns": ["surname", "given"],
+             "hashes": {"unit": 4, "bigram": 2, "sound": 1}},
+            {"name": "address", "kind": "text", "columns": ["street", "town"],
+             "hashes": {"token": 3, "bigram": 1}},
+            {"name": "dob", "kind": "date", "columns": ["dob"], "hashes": {"year": 4, "day": 2}},
+        ],
+        "blocking": [["address.token", "dob.year"], ["address.prefix", "name.sound", "dob.day"],
+                     ["name.unit"]],
+    }  # fmt: skip
+    schema = parse_schema(doc)
+    records = [
+        {"id": "1", "surname": "Smith", "given": "Mary-Anne", "street": "12 High St",
+         "town": "Bath", "dob": "1970-01-02"},
+        {"id": "2", "surname": "Müller", "given": "Jürgen", "street": "Hauptstraße 5",
+         "town": "Köln", "dob": "1970"},
+        {"id": "3", "surname": "Smith", "given": "Mary Anne", "street": "", "town": "Bath"},
+    ]  # fmt: skip
+    enc = encode_records(records * 2, schema, secret)
+    clks, keys = _reference_encode(records * 2, schema, secret)
+    assert enc.clks.astype("<u8").tobytes() == b"".join(clks)
+    assert enc.block_keys.tolist() == [k for ks in keys for k in ks]

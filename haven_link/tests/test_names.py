@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from haven_link import normalise_name
+from haven_link import PersonName, normalise_name
 from haven_link._chinese import han_to_pinyin, romanised_to_pinyin, to_simplified
 from haven_link._greek import elot743
 
@@ -82,3 +82,75 @@ def test_order_and_spacing_do_not_matter() -> None:
     a = normalise_name("Smith", "Mary-Anne")
     b = normalise_name("MARY ANNE", "SMITH")
     assert set(a.units) == set(b.units)
+
+
+def reference_normalise_name(family: str = "", given: str = "", original: str = "") -> PersonName:
+    """``normalise_name`` as one plain pass over the whole name, with no per-column cache:
+    what the cached per-column version must reproduce exactly."""
+    from haven_link._chinese import (
+        han_to_cantonese,
+        has_han,
+        romanised_syllables,
+        split_surname,
+        syllable_key,
+    )
+    from haven_link._names import _HAN_RUN, _PARTICLES, latin_words, word_key
+
+    units: list[str] = []
+    spellings: list[str] = []
+    chinese = False
+    latin: list[str] = []
+    for position, text in enumerate((family, given, original)):
+        if not text:
+            continue
+        if has_han(text):
+            chinese = True
+            runs = _HAN_RUN.findall(text)
+            for run in runs:
+                spellings += han_to_cantonese(run)
+            for i, run in enumerate(runs):
+                first = position != 1 and i == 0
+                if first and len(runs) == 1 and position == 2:
+                    fam, giv = split_surname(run)
+                    units += han_to_pinyin(fam, surname_first=True)
+                    units += han_to_pinyin(giv, surname_first=False)
+                else:
+                    units += han_to_pinyin(run, surname_first=first)
+            text = _HAN_RUN.sub(" ", text)
+        latin += latin_words(text)
+    if latin:
+        read = romanised_syllables(tuple(latin))
+        if read is not None:
+            chinese = True
+            units += read[0]
+            spellings += read[1]
+        else:
+            units += [w for w in latin if w not in _PARTICLES] or latin
+    unique = tuple(dict.fromkeys(units))
+    keys = tuple(syllable_key(u) if chinese else word_key(u) for u in unique)
+    if chinese:
+        spellings += unique
+    return PersonName(unique, keys, chinese, tuple(dict.fromkeys(spellings)) if chinese else ())
+
+
+def test_per_column_cache_equals_whole_name_reference() -> None:
+    from .synth import generate
+
+    a, b, _ = generate(400, seed=3)
+    names = [(r["family_name"], r["given_name"], r["name_original"]) for r in a + b]
+    names += [
+        ("García López", "María de la Cruz", ""), ("de", "la", ""), ("CHAN", "Tai Man", "陳大文"),
+        ("", "", "歐陽娜娜 Nana"), ("张", "Xiaoli", ""), ("Zhang", "Xiao-Li", "Smith"),
+        ("Chang", "Hsiao-li", ""), ("Cheung", "Siu Lei", ""), ("Παπαδόπουλος", "Γεώργιος", ""),
+        ("Nguyễn", "Thị Minh Khai", ""), ("O'Brien", "Seán", ""), ("", "", ""), ("李", "明", "李明"),
+    ]  # fmt: skip
+    for name in names:
+        assert normalise_name(*name) == reference_normalise_name(*name), name
+
+
+def test_fast_simplified_conversion_equals_opencc() -> None:
+    from haven_link._chinese import _t2s
+
+    texts = ["張曉麗", "歐陽娜娜", "陳大文", "乾隆", "頭髮", "鍾國榮", "著名", "台灣", "龍"]
+    for text in texts:
+        assert to_simplified(text) == _t2s().convert(text)  # type: ignore[attr-defined]

@@ -35,6 +35,7 @@ import itertools
 from haven.stats.htcds import write_csv
 from haven.stats.publication import (
     PreparedCases,
+    TableSpec,
     compute_release,
     default_tables,
     k_anonymise,
@@ -88,6 +89,8 @@ def run(size: int, *, k: int, epsilons: list[float], repeats: int, seed: int) ->
     mark()
     compute_release(prepared, default_tables(), epsilon=1.0)
     mark()
+    routes = compute_release(prepared, [TableSpec(("route_country",))], epsilon=1.0).tables[0]
+    mark()
     export = k_anonymise(records, k=k)
     mark()
     buffer = io.StringIO()
@@ -101,11 +104,17 @@ def run(size: int, *, k: int, epsilons: list[float], repeats: int, seed: int) ->
         "generate records (not part of Haven)",
         "prepare (encode once, bound contributions)",
         "release: 8 tables, Laplace, OpenDP",
+        "release: country routes, Laplace + threshold",
         f"k-anonymised export (k = {k})",
         f"write export as HTCDS CSV ({buffer.tell() / 1e6:.0f} MB)",
     )
     for label, (start, end) in zip(labels, itertools.pairwise(marks), strict=True):
         print(f"{label:<46}{end[0] - start[0]:>9.2f}{end[1] - start[1]:>9.2f}")
+    present = len(prepared.open_counts(routes.spec))
+    print(
+        f"country routes: {len(routes.cells):,} of {present:,} published at epsilon 1, "
+        f"delta {routes.delta:.2g} (threshold {routes.threshold}, margin {routes.margin})"
+    )
     truncated = ", ".join(f"{d} {n:,}" for d, n in prepared.truncated.items())
     print(f"people truncated to the contribution bound: {truncated}")
 

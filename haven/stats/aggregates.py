@@ -28,21 +28,11 @@ from haven.cases.services import add_working_days
 from haven.referrals.models import Referral
 from haven.screening.models import Screening
 from haven.screening.rules import default_catalogue
+from haven.stats.htcds import AGE_BANDS
+from haven.stats.publication import age_band_for
 
 # The target for a reasonable-grounds decision (UK practice, adopted by the partners).
 RG_TARGET_WORKING_DAYS = 5
-
-AGE_BANDS: tuple[tuple[int, int | None, str], ...] = (
-    (0, 8, "0-8"),
-    (9, 17, "9-17"),
-    (18, 20, "18-20"),
-    (21, 23, "21-23"),
-    (24, 26, "24-26"),
-    (27, 29, "27-29"),
-    (30, 38, "30-38"),
-    (39, 47, "39-47"),
-    (48, None, "48+"),
-)
 
 
 @dataclass
@@ -180,20 +170,12 @@ def sex_and_age(cases: QuerySet[Case]) -> tuple[Chart, Chart]:
         if age is None:
             unknown += 1
             continue
-        bands[_band(age)] += 1
-    age_rows: list[tuple[str, int]] = [
-        (label, bands[label]) for _low, _high, label in AGE_BANDS if bands[label]
-    ]
+        bands[age_band_for(max(int(age), 0)) or ""] += 1
+    # The data standard's bands (one source for the dashboard, the exports and the releases).
+    age_rows: list[tuple[str, int]] = [(label, bands[label]) for label in AGE_BANDS if bands[label]]
     if unknown:
         age_rows.append((str(_("unknown")), unknown))
     return sex_chart, Chart("age", _("Age bands"), "bars", age_rows)
-
-
-def _band(age: int) -> str:
-    for low, high, label in AGE_BANDS:
-        if age >= low and (high is None or age <= high):
-            return label
-    return AGE_BANDS[-1][2]
 
 
 def screening_outcomes(screenings: QuerySet[Screening]) -> Chart:

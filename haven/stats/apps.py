@@ -6,3 +6,9 @@ class StatsConfig(AppConfig):
     name = "haven.stats"
     label = "stats"
     verbose_name = _("Statistics")
+
+    def ready(self) -> None:
+        from haven.security.policy import register_owner
+        from haven.stats.budgets import dataset_owner
+
+        register_owner("privacy-budget", dataset_owner)

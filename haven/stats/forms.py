@@ -58,6 +58,7 @@ TABLE_LABELS = {
     "exploitation_type": _("type of exploitation"),
     "means_of_control": _("means of control"),
     "route": _("route (between regions)"),
+    "route_country": _("route (country to country; rare routes suppressed)"),
 }
 
 
@@ -90,17 +91,43 @@ class ReleaseForm(forms.Form):
         ],
     )
     delta = forms.FloatField(
-        label=_("Delta"), required=False, min_value=0, max_value=1e-3, initial=0
+        label=_("Delta"),
+        required=False,
+        min_value=0,
+        max_value=1e-3,
+        help_text=_(
+            "Needed by the Gaussian mechanism and by the country-to-country route table. "
+            "Left empty with the Laplace mechanism, the route table uses 1/(n ln n) for n "
+            "records, or a tenth of the delta left in the budget if that is smaller; it is "
+            "spent from the dataset's delta budget."
+        ),
     )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        delta = data.get("delta") or 0.0
-        if data.get("mechanism") == "gaussian" and delta <= 0:
+        delta = data.get("delta")
+        routes = "route_country" in (data.get("tables") or [])
+        if data.get("mechanism") == "gaussian" and not delta:
             self.add_error("delta", _("The Gaussian mechanism needs a delta above 0."))
-        if data.get("mechanism") == "laplace" and delta:
-            self.add_error("delta", _("Leave delta at 0 for the Laplace mechanism."))
-        data["delta"] = float(delta)
+        if data.get("mechanism") == "laplace" and delta is not None:
+            if delta and not routes:
+                self.add_error(
+                    "delta",
+                    _(
+                        "Leave delta empty or at 0 for the Laplace mechanism, unless the "
+                        "country-to-country route table is chosen."
+                    ),
+                )
+            elif not delta and routes:
+                self.add_error(
+                    "delta",
+                    _(
+                        "The country-to-country route table needs a delta above 0 (or leave it empty)."
+                    ),
+                )
+            elif not delta:
+                delta = None
+        data["delta"] = float(delta) if delta is not None else None
         return data
 
     def table_dimensions(self) -> list[tuple[str, ...]]:
@@ -110,4 +137,29 @@ class ReleaseForm(forms.Form):
 class KAnonForm(forms.Form):
     k = forms.IntegerField(
         label=_("k (smallest group size)"), min_value=2, max_value=100, initial=11
+    )
+
+
+class BudgetForm(forms.Form):
+    """A dataset's total privacy budget; the rules that need the ledger (never below what
+    was spent, a reason for a raise) are the service's (haven.stats.budgets.set_budget)."""
+
+    epsilon = forms.FloatField(
+        label=_("Total epsilon"),
+        min_value=0.01,
+        max_value=1000,
+        help_text=_("The privacy loss all releases of this dataset may spend together."),
+    )
+    delta = forms.FloatField(
+        label=_("Total delta"),
+        min_value=0,
+        max_value=0.01,
+        help_text=_("Spent by Gaussian releases and by country-to-country route tables."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when a total is raised; kept with the change and in the audit log."),
     )

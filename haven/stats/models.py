@@ -80,3 +80,25 @@ class BudgetEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dataset} epsilon {self.epsilon}"
+
+
+class BudgetChange(models.Model):
+    """A change of a dataset's total budget by an operator: append-only; a raise carries the
+    reason it was given (the audit log has the same event)."""
+
+    dataset = models.CharField(max_length=40, db_index=True)
+    epsilon_before = models.FloatField()
+    epsilon_after = models.FloatField()
+    delta_before = models.FloatField()
+    delta_after = models.FloatField()
+    reason = models.TextField(_("reason"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.dataset}: epsilon {self.epsilon_before} -> {self.epsilon_after}"

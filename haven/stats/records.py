@@ -19,7 +19,13 @@ from haven.cases.choices import ClosureReason, ConsentPurpose, DecisionKind, Rou
 from haven.cases.models import Case
 from haven.screening.models import Screening
 from haven.screening.rules import default_catalogue
-from haven.stats.htcds import COLUMN_NAMES, ISO_COUNTRIES, HtcdsRow, HtcdsValue
+from haven.stats.htcds import (
+    COLUMN_ALIASES,
+    COLUMN_NAMES,
+    ISO_COUNTRIES,
+    HtcdsRow,
+    HtcdsValue,
+)
 from haven.stats.models import ImportedRecord
 from haven.stats.publication import CaseRecord, age_band_for
 
@@ -96,16 +102,16 @@ def case_rows(cases: QuerySet[Case]) -> Iterator[HtcdsRow]:
             "cas_Status": _status(case),
             "prs_Gender": _spaced(case.person.sex),
             "prs_AgeBroad": band,
-            "prs_Citizenship": _countries(case.person.citizenships or []),
+            "prs_Nationality": _countries(case.person.citizenships or []),
             "vic_TraffickingStatus": _trafficking_status(case),
             "vic_AgeWhenTrafficked": band,
             "vic_TypeOfExploitation": tuple(
                 dict.fromkeys(_spaced(t) for t in case.exploitation_types)
             ),
             "vic_MethodsOfControl": tuple(sorted(means.get(case.reference, set()))),
-            "hte_RecruitmentCountry": next(iter(_countries(route.get(RouteRole.ORIGIN, []))), ""),
-            "hte_TransitCountries": _countries(route.get(RouteRole.TRANSIT, [])),
-            "hte_ExploitationCountry": next(
+            "hte_Country_Recruitment": next(iter(_countries(route.get(RouteRole.ORIGIN, []))), ""),
+            "hte_Country_Transit": _countries(route.get(RouteRole.TRANSIT, [])),
+            "hte_Country_Exploitation": next(
                 iter(_countries(route.get(RouteRole.DESTINATION, [])[::-1])), ""
             ),
             "con_Consent": "given" if statistics_consent else "not asked",
@@ -121,11 +127,13 @@ def rows_for(organisations: QuerySet[Organisation]) -> list[HtcdsRow]:
 
 
 def _row_from_json(stored: dict[str, object]) -> HtcdsRow:
-    return {
-        name: tuple(value) if isinstance(value, list) else str(value)
-        for name, value in stored.items()
-        if name in COLUMN_NAMES
-    }
+    """A stored row; rows imported before the columns were renamed use the old names."""
+    row: HtcdsRow = {}
+    for stored_name, value in stored.items():
+        name = COLUMN_ALIASES.get(stored_name, stored_name)
+        if name in COLUMN_NAMES:
+            row[name] = tuple(value) if isinstance(value, list) else str(value)
+    return row
 
 
 def row_to_json(row: HtcdsRow) -> dict[str, object]:
@@ -143,12 +151,12 @@ def publication_record(row: HtcdsRow) -> CaseRecord:
         year=int(str(row["cas_YearOfRegistration"])),
         sex=str(row.get("prs_Gender") or "not specified"),
         age_band=_first(row.get("prs_AgeBroad", "")),
-        citizenship=_first(row.get("prs_Citizenship", ())),
-        country_of_exploitation=_first(row.get("hte_ExploitationCountry", "")),
+        citizenship=_first(row.get("prs_Nationality", ())),
+        country_of_exploitation=_first(row.get("hte_Country_Exploitation", "")),
         exploitation_types=frozenset(row.get("vic_TypeOfExploitation", ()) or ()),
         means_of_control=frozenset(row.get("vic_MethodsOfControl", ()) or ()),
-        origin=_first(row.get("hte_RecruitmentCountry", "")),
-        destination=_first(row.get("hte_ExploitationCountry", "")),
+        origin=_first(row.get("hte_Country_Recruitment", "")),
+        destination=_first(row.get("hte_Country_Exploitation", "")),
     )
 
 

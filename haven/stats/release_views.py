@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 from haven.accounts.requests import AuthedRequest
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
-from haven.stats import releases
-from haven.stats.forms import KAnonForm, ReleaseForm
+from haven.stats import budgets, releases
+from haven.stats.forms import BudgetForm, KAnonForm, ReleaseForm
 from haven.stats.htcds_io import export_bytes
-from haven.stats.models import Release
+from haven.stats.models import BudgetChange, Release
 from haven.stats.publication import PublicationError, k_anonymise
 from haven.stats.records import publication_record, rows_for
 from haven.stats.scope import may_see_stats, organisations_in_scope
@@ -53,8 +53,37 @@ def release_list(request: AuthedRequest) -> HttpResponse:
         "releases": releases.visible_releases(request.user),
         "ledger": releases.ledger_for(dataset),
         "can_compute": releases.may_compute(request.user),
+        "can_set_budget": budgets.may_set_budget(request.user),
     }
     return render(request, "stats/releases.html", context)
+
+
+@login_required
+def budget_edit(request: AuthedRequest) -> HttpResponse:
+    """The dataset's total privacy budget, what was spent, and its changes: organisation
+    admins and supervisors of the dataset's organisation only (audited refusal otherwise)."""
+    dataset = budgets.require_budget(request.user, "stats.budget.view")
+    ledger = releases.ledger_for(dataset)
+    initial = {"epsilon": ledger.epsilon_budget, "delta": ledger.delta_budget}
+    form = BudgetForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            budgets.set_budget(
+                actor=request.user,
+                epsilon=data["epsilon"],
+                delta=data["delta"],
+                reason=data["reason"],
+            )
+        except budgets.BudgetChangeRefusedError as refused:
+            for field, message in refused.errors.items():
+                form.add_error(field or None, message)
+        else:
+            messages.success(request, _("The privacy budget was changed."))
+            return redirect("stats:budget")
+    changes = BudgetChange.objects.filter(dataset=dataset).select_related("changed_by")[:50]
+    context = {"form": form, "ledger": ledger, "changes": changes}
+    return render(request, "stats/budget.html", context)
 
 
 def _release(request: AuthedRequest, release_id: int) -> Release:

@@ -39,6 +39,7 @@ OFFERED_TABLES: tuple[tuple[str, ...], ...] = (
     ("exploitation_type",),
     ("means_of_control",),
     ("route",),
+    ("route_country",),
     ("year", "sex"),
     ("citizenship_region", "exploitation_type"),
 )
@@ -82,6 +83,9 @@ def _cells(release: Any) -> list[dict[str, Any]]:
             "table": " × ".join(table.spec.dimensions),
             "dimensions": list(table.spec.dimensions),
             "epsilon": table.epsilon,
+            "delta": table.delta,
+            "mechanism": table.mechanism,
+            "threshold": table.threshold,
             "margin": table.margin,
             "cells": [
                 {
@@ -104,9 +108,11 @@ def create_release(
     tables: Sequence[tuple[str, ...]],
     epsilon: float,
     mechanism: str = "laplace",
-    delta: float = 0.0,
+    delta: float | None = None,
 ) -> Release:
-    """Compute and store a draft release, spending from the dataset's budget first."""
+    """Compute and store a draft release, spending from the dataset's budget first.
+
+    ``delta=None``: 0, or the default 1/(n ln n) when a country-route table needs one."""
     if not may_compute(actor):
         raise PermissionDenied
     dataset = dataset_of(actor)
@@ -134,7 +140,7 @@ def create_release(
             title=title,
             tables=[list(dims) for dims in tables],
             epsilon=epsilon,
-            delta=delta,
+            delta=computed.delta,
             mechanism=mechanism,
             confidence=computed.confidence,
             result={"tables": _cells(computed)},
@@ -153,7 +159,7 @@ def create_release(
             AuditEvent.Action.CREATE,
             actor=actor,
             object_ref=f"release:{release.pk}",
-            detail={"epsilon": epsilon, "delta": delta, "tables": len(tables)},
+            detail={"epsilon": epsilon, "delta": computed.delta, "tables": len(tables)},
         )
     return release
 
@@ -178,8 +184,22 @@ def decide_release(*, actor: User, release: Release, approve: bool) -> Release:
 def release_csv(release: Release) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["table", "category", "count", "lower_95", "upper_95", "epsilon"])
+    writer.writerow(
+        [
+            "table",
+            "category",
+            "count",
+            "lower_95",
+            "upper_95",
+            "epsilon",
+            "delta",
+            "margin",
+            "suppressed_below",
+        ]
+    )
     for table in release.result.get("tables", []):
+        # A thresholded table lists only the categories that passed its threshold.
+        threshold = table.get("threshold")
         for cell in table["cells"]:
             writer.writerow(
                 [
@@ -189,6 +209,9 @@ def release_csv(release: Release) -> bytes:
                     cell["lower"],
                     cell["upper"],
                     f"{table['epsilon']:g}",
+                    f"{table.get('delta', 0.0):g}",
+                    table.get("margin", ""),
+                    "" if threshold is None else threshold,
                 ]
             )
     return out.getvalue().encode("utf-8")

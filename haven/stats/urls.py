@@ -6,6 +6,7 @@ app_name = "stats"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("releases/", release_views.release_list, name="releases"),
+    path("budget/", release_views.budget_edit, name="budget"),
     path("releases/<int:release_id>/", release_views.release_detail, name="release"),
     path("releases/<int:release_id>/decide/", release_views.release_decide, name="release_decide"),
     path(

@@ -60,7 +60,7 @@ def madrid(transactional_db):
 def test_a_package_crosses_to_another_installation(
     browser: Browser, live_server, madrid, nanjing, tmp_path
 ):
-    personas, case = madrid
+    _personas, case = madrid
     base = live_server.url
     nanjing_card = tmp_path / "nanjing.card"
     fingerprint = json.loads(nanjing_card.read_text())["fingerprint"]

@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 def test_demo_cases_in_every_stage_and_idempotent(capsys):
     call_command("seed_demo", "--password", "demo-password-1")
     count = Case.objects.count()
-    assert count == len(DEMO_ORGANISATIONS) * 8
+    # Eight per organisation, and the one Madrid transferred to Beijing.
+    assert count == len(DEMO_ORGANISATIONS) * 8 + 1
+    assert Case.objects.exclude(transferred_from_reference="").count() == 1
     call_command("seed_demo", "--password", "demo-password-1")
     assert Case.objects.count() == count
     assert "Demo cases created: 0" in capsys.readouterr().out

@@ -10,6 +10,10 @@ readers remove that quote again. Row numbers in rejections are spreadsheet row n
 header is row 1, the first data row is row 2. Blank CSV lines are skipped; in XLSX, a row whose
 cells are all empty is skipped (a spreadsheet cannot tell it from no row), so a row with every
 exported column missing does not survive an XLSX round trip.
+
+Values: rows hold Haven's keys; a file holds the standard's value names (see
+:meth:`~._schema.Column.to_file`). The reader converts back, and also accepts the headers and
+values of earlier Haven exports.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ._errors import HtcdsFormatError, HtcdsWriteError
-from ._schema import COLUMN_NAMES, COLUMNS_BY_NAME, SEPARATOR
+from ._schema import COLUMN_ALIASES, COLUMN_NAMES, COLUMNS_BY_NAME, SEPARATOR
 
 HtcdsValue = str | tuple[str, ...]
 HtcdsRow = dict[str, HtcdsValue]
@@ -88,7 +92,11 @@ def _cells(
                 if reason is not None:
                     raise HtcdsWriteError(f"row {index + 2}: {name}: {reason}")
                 valid.add((name, value))
-            text = SEPARATOR.join(value) if isinstance(value, tuple) else value
+            column = COLUMNS_BY_NAME[name]
+            if isinstance(value, tuple):
+                text = SEPARATOR.join(column.to_file(item) for item in value)
+            else:
+                text = column.to_file(value)
             out.append(escape_cell(text))
         yield out
 
@@ -126,13 +134,18 @@ def parse_row(
     row: HtcdsRow = {}
     for name, raw in zip(columns, cells, strict=True):
         text = unescape_cell(raw).strip()
+        column = COLUMNS_BY_NAME[name]
         value: HtcdsValue
-        if COLUMNS_BY_NAME[name].multi:
-            value = tuple(part.strip() for part in text.split(SEPARATOR)) if text else ()
+        if column.multi:
+            value = (
+                tuple(column.from_file(part.strip()) for part in text.split(SEPARATOR))
+                if text
+                else ()
+            )
         elif SEPARATOR in text:
             return None, f"{name}: several values in a single-valued column"
         else:
-            value = text
+            value = column.from_file(text)
         reason, value = _validate_cell(name, value, allow_generalised=allow_generalised)
         if reason is not None:
             return None, f"{name}: {reason}"
@@ -147,7 +160,7 @@ def _read(
         header = next(records)
     except StopIteration:
         raise HtcdsFormatError("the file is empty") from None
-    columns = _check_columns([h.strip() for h in header])
+    columns = _check_columns([COLUMN_ALIASES.get(h.strip(), h.strip()) for h in header])
     result = ReadResult(columns=columns)
     for number, cells in enumerate(records, start=2):
         # A blank CSV line has no cells at all (a row of empty cells is written as ``""``);

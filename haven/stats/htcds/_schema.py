@@ -1,25 +1,31 @@
-"""The HTCDS v2 columns Haven exports, and their value lists.
+"""The HTCDS columns Haven exports, their value lists, and how values are spelt in a file.
 
 One row per person. The columns, in the order written (see
-``docs/decisions/0400-htcds-columns.md``):
+``docs/decisions/0400-htcds-columns.md``, which also says which names were checked against the
+standard's own field reference and which are Haven's):
 
-=========================== ====== ================================================
-column                      cells  values
-=========================== ====== ================================================
-``cas_YearOfRegistration``  one    a year (``2019``) or a period (``2015-2019``)
-``cas_Status``              one    :data:`CASE_STATUSES`
-``prs_Gender``              one    :data:`GENDERS`
-``prs_AgeBroad``            one    :data:`AGE_BANDS` (age at registration, banded)
-``prs_Citizenship``         several ISO 3166-1 alpha-2 (:data:`ISO_COUNTRIES`)
-``vic_TraffickingStatus``   one    :data:`TRAFFICKING_STATUSES`
-``vic_AgeWhenTrafficked``   one    :data:`AGE_BANDS`
-``vic_TypeOfExploitation``  several :data:`EXPLOITATION_TYPES`
-``vic_MethodsOfControl``    several :data:`METHODS_OF_CONTROL`
-``hte_RecruitmentCountry``  one    ISO alpha-2: the place of the ``hte_Type`` recruitment event
-``hte_TransitCountries``    several ISO alpha-2: places of the ``hte_Type`` transit events
-``hte_ExploitationCountry`` one    ISO alpha-2: the place of the ``hte_Type`` exploitation event
-``con_Consent``             one    :data:`CONSENT_VALUES`
-=========================== ====== ================================================
+============================ ======= ===============================================
+column                       cells   values
+============================ ======= ===============================================
+``cas_YearOfRegistration``   one     a year (``2019``) or a period (``2015-2019``)
+``cas_Status``               one     :data:`CASE_STATUSES`
+``prs_Gender``               one     :data:`GENDERS`
+``prs_AgeBroad``             one     :data:`AGE_BANDS` (age at registration, banded)
+``prs_Nationality``          several ISO 3166-1 alpha-2 (:data:`ISO_COUNTRIES`)
+``vic_TraffickingStatus``    one     :data:`TRAFFICKING_STATUSES`
+``vic_AgeWhenTrafficked``    one     :data:`AGE_BANDS`
+``vic_TypeOfExploitation``   several :data:`EXPLOITATION_TYPES`
+``vic_MethodsOfControl``     several :data:`METHODS_OF_CONTROL`
+``hte_Country_Recruitment``  one     ISO alpha-2: ``hte_Country`` of the ``hte_Type`` Recruitment event
+``hte_Country_Transit``      several ISO alpha-2: ``hte_Country`` of the Transit events
+``hte_Country_Exploitation`` one     ISO alpha-2: ``hte_Country`` of the Exploitation event
+``con_Consent``              one     :data:`CONSENT_VALUES`
+============================ ======= ===============================================
+
+Inside Haven (rows in memory, stored imports, publication records) a value is Haven's key,
+e.g. ``debt bondage``; in a file it is the standard's *value name* where the standard has one
+(``DebtBondage``): :meth:`Column.to_file` and :meth:`Column.from_file` convert, and the reader
+also accepts the spellings of earlier Haven exports (:data:`COLUMN_ALIASES` for old headers).
 
 A k-anonymised export may also hold *generalised* values (:func:`generalised_values`): wider
 age bands, M49 regions instead of countries, method-of-control groups, ``multiple`` for several
@@ -29,7 +35,8 @@ types of exploitation, and ``*`` for a withheld cell. A reader accepts them only
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from ._countries import ISO_COUNTRIES, REGIONS, SUB_REGIONS
@@ -133,6 +140,59 @@ CONTROL_GROUP_OF: MappingProxyType[str, str] = MappingProxyType(
         "other": "group: other",
     }
 )
+# The standard's value names (UNMigration/HTCDS, "HTCDS Field Reference.md" and
+# "Field Definitions.md"): Haven key -> the name written in a file.
+CASE_STATUS_NAMES: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "active": "Active",
+        "follow up": "FollowUp",
+        "closed": "Closed",
+        "closed referred": "ClosedReferred",
+    }
+)
+#: The field reference gives labels only for trafficking status; Haven writes the labels.
+TRAFFICKING_STATUS_NAMES: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "possible": "Possible victim of trafficking",
+        "actual": "Actual victim of trafficking",
+        "not a victim": "Not a victim of trafficking",
+    }
+)
+#: Nine of Haven's twelve types are on the standard's list; domestic servitude, illegal
+#: adoption and surrogacy are not, and are written in the same style as Haven's extension.
+EXPLOITATION_TYPE_NAMES: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "sexual exploitation": "Sexual exploitation",
+        "forced labour": "Forced labour",
+        "domestic servitude": "Domestic servitude",
+        "forced criminality": "Illicit activities",
+        "forced begging": "Begging",
+        "forced marriage": "Forced marriage",
+        "illegal adoption": "Illegal adoption",
+        "surrogacy": "Surrogacy",
+        "organ removal": "Organ removal",
+        "slavery practices": "Slavery and similar practices",
+        "forced military": "Forced military service",
+        "other": "Other",
+    }
+)
+METHOD_OF_CONTROL_NAMES: MappingProxyType[str, str] = MappingProxyType(
+    {
+        value: "".join(word[:1].upper() + word[1:] for word in value.split())
+        for value in METHODS_OF_CONTROL
+    }
+)
+#: The gender value names of the standard's text field reference (superseded there by the
+#: six-value list Haven uses); a file from a system that still writes them is read as these.
+GENDERS_OF_EARLIER_HTCDS: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "Female": "feminine",
+        "Male": "masculine",
+        "Transgender/NonConforming": "non-conforming",
+        "Unknown": "not specified",
+    }
+)
+
 #: ``con_Consent``: consent to the sharing of the person's data.
 CONSENT_VALUES: tuple[str, ...] = ("given", "refused", "withdrawn", "not asked")
 
@@ -144,15 +204,31 @@ SEPARATOR = ";"
 _YEAR = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
 
 
+_NO_SPELLINGS: MappingProxyType[str, str] = MappingProxyType({})
+
+
 @dataclass(frozen=True, slots=True)
 class Column:
-    """One column: its name, whether it holds several values, and what a value may be."""
+    """One column: its name, whether it holds several values, what a value may be, and how a
+    value is spelt in a file (``written``: Haven key -> the standard's value name; ``read``:
+    every spelling the reader accepts -> Haven key)."""
 
     name: str
     multi: bool
     values: frozenset[str] | None  # None: checked by ``kind``
     kind: str = "choice"  # "choice" or "year"
     generalised: frozenset[str] = frozenset()
+    written: MappingProxyType[str, str] = field(default_factory=lambda: _NO_SPELLINGS)
+    read: MappingProxyType[str, str] = field(default_factory=lambda: _NO_SPELLINGS)
+
+    def to_file(self, value: str) -> str:
+        """How ``value`` (a Haven key, or a generalised value) is written in a file."""
+        return self.written.get(value, value)
+
+    def from_file(self, text: str) -> str:
+        """The Haven key of a value read from a file (unknown text is returned unchanged, and
+        then refused by :meth:`check`)."""
+        return self.read.get(text, text)
 
     def check(self, value: str, *, allow_generalised: bool) -> str | None:
         """The reason ``value`` is not allowed here, or None."""
@@ -172,51 +248,82 @@ class Column:
             return None
         assert self.values is not None
         if value not in self.values:
-            shown = ", ".join(sorted(self.values)) if len(self.values) <= 20 else "its list"
-            return f"{value!r} is not one of {shown}"
+            names = {self.to_file(v) for v in self.values}
+            shown = ", ".join(sorted(names)) if len(names) <= 20 else "its list"
+            return f"{self.to_file(value)!r} is not one of {shown}"
         return None
+
+
+def _column(
+    name: str,
+    multi: bool,
+    values: Iterable[str] | None,
+    *,
+    kind: str = "choice",
+    generalised: Iterable[str] = (),
+    written: Mapping[str, str] | None = None,
+    also_read: Mapping[str, str] | None = None,
+) -> Column:
+    spelt = dict(written or {})
+    read = {value: value for value in values or ()}  # earlier Haven exports wrote the keys
+    read.update(also_read or {})
+    read.update({file_name: key for key, file_name in spelt.items()})
+    return Column(
+        name,
+        multi,
+        frozenset(values) if values is not None else None,
+        kind,
+        frozenset(generalised),
+        MappingProxyType(spelt),
+        MappingProxyType(read),
+    )
 
 
 _COUNTRY_GENERALISED = frozenset({*SUB_REGIONS, *REGIONS})
 _COUNTRIES = frozenset(ISO_COUNTRIES)
 
+_AGES_GENERALISED = frozenset({*WIDE_AGE_BANDS.values(), *MAJORITY_BANDS.values()})
+
 COLUMNS: tuple[Column, ...] = (
-    Column("cas_YearOfRegistration", False, None, kind="year"),
-    Column("cas_Status", False, frozenset(CASE_STATUSES)),
-    Column("prs_Gender", False, frozenset(GENDERS)),
-    Column(
-        "prs_AgeBroad",
-        False,
-        frozenset(AGE_BANDS),
-        generalised=frozenset({*WIDE_AGE_BANDS.values(), *MAJORITY_BANDS.values()}),
-    ),
-    Column("prs_Citizenship", True, _COUNTRIES, generalised=_COUNTRY_GENERALISED),
-    Column("vic_TraffickingStatus", False, frozenset(TRAFFICKING_STATUSES)),
-    Column(
-        "vic_AgeWhenTrafficked",
-        False,
-        frozenset(AGE_BANDS),
-        generalised=frozenset({*WIDE_AGE_BANDS.values(), *MAJORITY_BANDS.values()}),
-    ),
-    Column(
+    _column("cas_YearOfRegistration", False, None, kind="year"),
+    _column("cas_Status", False, CASE_STATUSES, written=CASE_STATUS_NAMES),
+    _column("prs_Gender", False, GENDERS, also_read=GENDERS_OF_EARLIER_HTCDS),
+    _column("prs_AgeBroad", False, AGE_BANDS, generalised=_AGES_GENERALISED),
+    _column("prs_Nationality", True, _COUNTRIES, generalised=_COUNTRY_GENERALISED),
+    _column("vic_TraffickingStatus", False, TRAFFICKING_STATUSES, written=TRAFFICKING_STATUS_NAMES),
+    _column("vic_AgeWhenTrafficked", False, AGE_BANDS, generalised=_AGES_GENERALISED),
+    _column(
         "vic_TypeOfExploitation",
         True,
-        frozenset(EXPLOITATION_TYPES),
-        generalised=frozenset({MULTIPLE}),
+        EXPLOITATION_TYPES,
+        generalised={MULTIPLE},
+        written=EXPLOITATION_TYPE_NAMES,
     ),
-    Column(
+    _column(
         "vic_MethodsOfControl",
         True,
-        frozenset(METHODS_OF_CONTROL),
-        generalised=frozenset(CONTROL_GROUP_OF.values()),
+        METHODS_OF_CONTROL,
+        generalised=CONTROL_GROUP_OF.values(),
+        written=METHOD_OF_CONTROL_NAMES,
     ),
-    Column("hte_RecruitmentCountry", False, _COUNTRIES, generalised=_COUNTRY_GENERALISED),
-    Column("hte_TransitCountries", True, _COUNTRIES, generalised=_COUNTRY_GENERALISED),
-    Column("hte_ExploitationCountry", False, _COUNTRIES, generalised=_COUNTRY_GENERALISED),
-    Column("con_Consent", False, frozenset(CONSENT_VALUES)),
+    _column("hte_Country_Recruitment", False, _COUNTRIES, generalised=_COUNTRY_GENERALISED),
+    _column("hte_Country_Transit", True, _COUNTRIES, generalised=_COUNTRY_GENERALISED),
+    _column("hte_Country_Exploitation", False, _COUNTRIES, generalised=_COUNTRY_GENERALISED),
+    _column("con_Consent", False, CONSENT_VALUES),
 )
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 COLUMNS_BY_NAME: MappingProxyType[str, Column] = MappingProxyType({c.name: c for c in COLUMNS})
+
+
+#: Headers of earlier Haven exports -> today's column (the reader accepts both).
+COLUMN_ALIASES: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "prs_Citizenship": "prs_Nationality",
+        "hte_RecruitmentCountry": "hte_Country_Recruitment",
+        "hte_TransitCountries": "hte_Country_Transit",
+        "hte_ExploitationCountry": "hte_Country_Exploitation",
+    }
+)
 
 
 def generalised_values(column: str) -> frozenset[str]:

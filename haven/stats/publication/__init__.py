@@ -2,7 +2,8 @@
 
 - :class:`CaseRecord`: a case as publication sees it (public value lists only).
 - :func:`compute_release`: count tables (:class:`TableSpec`) under differential privacy, noise
-  drawn by OpenDP, with a 95 % (configurable) interval beside every number; the spend is booked
+  drawn by OpenDP, with a 95 % (configurable) interval beside every number (country -> country
+  routes through a thresholded histogram that suppresses rare routes); the spend is booked
   in a :class:`BudgetLedger` first, which refuses a release over the dataset's budget.
 - :func:`k_anonymise`: microdata in HTCDS columns where every combination of published values
   describes at least ``k`` people (default 11), with a :class:`KAnonReport`.
@@ -29,15 +30,19 @@ from ._release import (
     PublishedTable,
     Release,
     compute_release,
+    default_delta,
     gaussian_measurement,
     laplace_measurement,
+    noisy_open_table,
     noisy_table,
+    threshold_measurement,
 )
 from ._synthetic import synthetic_cases
 from ._tables import (
     DEFAULT_BOUNDS,
     DIMENSIONS,
     MULTI_DIMENSIONS,
+    OPEN_DIMENSIONS,
     SINGLE_DIMENSIONS,
     UNKNOWN,
     PreparedCases,
@@ -52,6 +57,7 @@ __all__ = [
     "DIMENSIONS",
     "HIERARCHIES",
     "MULTI_DIMENSIONS",
+    "OPEN_DIMENSIONS",
     "SINGLE_DIMENSIONS",
     "UNKNOWN",
     "BudgetExceededError",
@@ -71,12 +77,15 @@ __all__ = [
     "TableSpec",
     "age_band_for",
     "compute_release",
+    "default_delta",
     "default_tables",
     "gaussian_measurement",
     "htcds_row",
     "k_anonymise",
     "laplace_measurement",
+    "noisy_open_table",
     "noisy_table",
     "prepare",
     "synthetic_cases",
+    "threshold_measurement",
 ]

@@ -61,9 +61,9 @@ DEFAULT_EXPORT_COLUMNS: tuple[str, ...] = (
     "cas_YearOfRegistration",
     "prs_Gender",
     "prs_AgeBroad",
-    "prs_Citizenship",
-    "hte_RecruitmentCountry",
-    "hte_ExploitationCountry",
+    "prs_Nationality",
+    "hte_Country_Recruitment",
+    "hte_Country_Exploitation",
     "vic_TypeOfExploitation",
     "vic_MethodsOfControl",
 )
@@ -83,11 +83,11 @@ def _exact(record: CaseRecord, column: str) -> HtcdsValue:
         return record.sex
     if column == "prs_AgeBroad":
         return record.age_band or ""
-    if column == "prs_Citizenship":
+    if column == "prs_Nationality":
         return (record.citizenship,) if record.citizenship else ()
-    if column == "hte_RecruitmentCountry":
+    if column == "hte_Country_Recruitment":
         return record.origin or ""
-    if column == "hte_ExploitationCountry":
+    if column == "hte_Country_Exploitation":
         return record.country_of_exploitation or ""
     if column == "vic_TypeOfExploitation":
         return _ordered(record.exploitation_types, _EXPLOITATION_ORDER)
@@ -150,12 +150,12 @@ HIERARCHIES: dict[str, tuple[tuple[str, Generaliser], ...]] = {
         ("wide age band", _single(WIDE_AGE_BANDS.__getitem__)),
         ("minor/adult", _single(lambda b: MAJORITY_BANDS[WIDE_AGE_BANDS[b]])),
     ),
-    "prs_Citizenship": (
+    "prs_Nationality": (
         ("M49 sub-region", _multi(_countries(sub_region_of))),
         ("M49 region", _multi(_countries(region_of))),
     ),
-    "hte_RecruitmentCountry": _COUNTRY_LEVELS,
-    "hte_ExploitationCountry": _COUNTRY_LEVELS,
+    "hte_Country_Recruitment": _COUNTRY_LEVELS,
+    "hte_Country_Exploitation": _COUNTRY_LEVELS,
     "vic_TypeOfExploitation": (
         ("single type or multiple", _multi(lambda v: v if len(v) == 1 else (MULTIPLE,))),
     ),

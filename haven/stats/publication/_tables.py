@@ -62,11 +62,20 @@ MULTI_DIMENSIONS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
         "means_of_control": (*METHODS_OF_CONTROL, UNKNOWN),
     }
 )
+#: Dimensions whose categories are NOT a public list: a country -> country route has 62,500
+#: possible keys, nearly all empty, so publishing every one with noise would bury the real
+#: routes. These are released as a stability-based histogram (OpenDP's Laplace-with-threshold):
+#: only the keys present in the data are noised, and a key whose noisy count is below a
+#: threshold derived from (epsilon, delta) is suppressed, so a route with few cases is not
+#: published and the presence of a rare route leaks only with probability delta. Such a
+#: dimension makes a one-dimensional table on its own; a person counts once, and only when both
+#: the origin and the destination are known.
+OPEN_DIMENSIONS: tuple[str, ...] = ("route_country",)
 #: How many categories of a multi-valued dimension one person may add to, by default.
 DEFAULT_BOUNDS: MappingProxyType[str, int] = MappingProxyType(
     {"exploitation_type": 2, "means_of_control": 3}
 )
-DIMENSIONS: tuple[str, ...] = ("year", *SINGLE_DIMENSIONS, *MULTI_DIMENSIONS)
+DIMENSIONS: tuple[str, ...] = ("year", *SINGLE_DIMENSIONS, *MULTI_DIMENSIONS, *OPEN_DIMENSIONS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,12 +97,19 @@ class TableSpec:
         for dim in dims:
             if dim not in DIMENSIONS:
                 raise InvalidSpecError(f"unknown dimension {dim!r}; known: {', '.join(DIMENSIONS)}")
+        if len(dims) > 1 and any(d in OPEN_DIMENSIONS for d in dims):
+            raise InvalidSpecError(f"{dims}: a country-level route table has one dimension only")
         if not (self.weight > 0 and np.isfinite(self.weight)):
             raise InvalidSpecError("a table's weight must be positive")
 
     @property
     def name(self) -> str:
         return " x ".join(self.dimensions)
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the table's keys come from the data (released with a threshold)."""
+        return self.dimensions[0] in OPEN_DIMENSIONS
 
 
 def default_tables() -> tuple[TableSpec, ...]:
@@ -144,6 +160,8 @@ class PreparedCases:
         return int(self._codes["year"].shape[0])
 
     def categories(self, dimension: str) -> tuple[str, ...]:
+        if dimension in OPEN_DIMENSIONS:
+            raise InvalidSpecError(f"{dimension!r} has no public list of categories")
         if dimension == "year":
             return tuple(str(y) for y in self.years)
         if dimension in SINGLE_DIMENSIONS:
@@ -199,6 +217,21 @@ class PreparedCases:
                 rows = self._indicator(first, i)
                 table[i, :] = np.bincount(self._codes[second][rows], minlength=sizes[1])
         return table.reshape(-1)
+
+    def open_counts(self, spec: TableSpec) -> dict[str, int]:
+        """The exact counts of a table over an open dimension: only the keys present in the
+        data (these must go through a thresholded mechanism, never be published as they are)."""
+        if not spec.is_open:
+            raise InvalidSpecError(f"{spec.name} has a public list of categories")
+        countries = SINGLE_DIMENSIONS["citizenship"]
+        size = len(countries)
+        known = self._codes["route_country"]
+        known = known[known >= 0]
+        counts = np.bincount(known, minlength=size * size)
+        return {
+            f"{countries[code // size]}{ROUTE_ARROW}{countries[code % size]}": int(counts[code])
+            for code in np.flatnonzero(counts).tolist()
+        }
 
     def keys(self, spec: TableSpec) -> list[tuple[str, ...]]:
         """The cell keys, in the order of :meth:`counts`."""
@@ -266,9 +299,17 @@ def prepare(
     )
     codes["citizenship_region"] = to_region[codes["citizenship"]]
     codes["exploitation_region"] = to_region[codes["country_of_exploitation"]]
-    origin = to_region[column(country_idx[r.origin or UNKNOWN] for r in kept)]
-    destination = to_region[column(country_idx[r.destination or UNKNOWN] for r in kept)]
-    codes["route"] = origin * n_regions + destination
+    origin_country = column(country_idx[r.origin or UNKNOWN] for r in kept)
+    destination_country = column(country_idx[r.destination or UNKNOWN] for r in kept)
+    codes["route"] = to_region[origin_country] * n_regions + to_region[destination_country]
+    # Country -> country, -1 when either end is unknown (not counted).
+    unknown_country = country_idx[UNKNOWN]
+    n_countries = len(SINGLE_DIMENSIONS["citizenship"])
+    codes["route_country"] = np.where(
+        (origin_country == unknown_country) | (destination_country == unknown_country),
+        -1,
+        origin_country * n_countries + destination_country,
+    )
 
     # One generator per dimension, so that a person's presence never shifts the draws made for
     # another dimension: with a fixed seed, adding a person (last) changes only that person's

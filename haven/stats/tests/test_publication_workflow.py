@@ -1,4 +1,5 @@
 import io
+import math
 
 import pytest
 from django.core.management import call_command
@@ -172,3 +173,77 @@ def test_only_analysts_and_supervisors(client_for, personas):
         client = client_for(user)
         for name in ("stats:releases", "stats:htcds_export", "stats:kanon"):
             assert client.get(reverse(name)).status_code == 403
+
+
+def test_country_routes_are_released_with_a_threshold_and_spend_delta(client_for, personas):
+    _cases(personas.caseworker_a, n=40)  # MM -> CN and VN -> CN, 20 each
+    dataset = releases.dataset_of(personas.analyst_a)
+    client = client_for(personas.analyst_a)
+    form = {
+        "title": "Routes",
+        "tables": ["route_country", "sex"],
+        "epsilon": "2",
+        "mechanism": "laplace",
+        "delta": "",
+    }
+    # A delta over the budget (1e-6 by default) is refused and spends nothing.
+    refused = client.post(reverse("stats:releases"), {**form, "delta": "0.00001"})
+    assert refused.status_code == 200 and "over the budget" in refused.content.decode()
+    assert Release.objects.count() == 0 and BudgetEntry.objects.count() == 0
+    # The default, 1/(n ln n), is capped at a tenth of what is left: it fits, with a high
+    # threshold (a small delta suppresses more).
+    assert client.post(reverse("stats:releases"), form).status_code == 302
+    cautious = Release.objects.get()
+    assert cautious.delta == pytest.approx(1e-7)
+    PrivacyBudget.objects.filter(dataset=dataset).update(delta=0.01)
+    assert client.post(reverse("stats:releases"), form).status_code == 302
+    release = Release.objects.exclude(pk=cautious.pk).get()
+    routes = release.result["tables"][0]
+    assert routes["mechanism"] == "laplace-threshold" and routes["threshold"] > 1
+    assert routes["threshold"] < cautious.result["tables"][0]["threshold"]
+    assert {tuple(c["key"]) for c in routes["cells"]} <= {("MM → CN",), ("VN → CN",)}
+    assert all(c["count"] >= routes["threshold"] for c in routes["cells"])
+    entry = BudgetEntry.objects.get(release=release)
+    expected = min(1 / (100 * math.log(100)), (0.01 - 1e-7) / 10)
+    assert entry.delta == pytest.approx(expected) == pytest.approx(release.delta)
+    assert routes["delta"] == pytest.approx(entry.delta)
+    page = client.get(reverse("stats:release", args=[release.pk])).content.decode()
+    assert f"reached {routes['threshold']} are published" in page
+    client_for(personas.supervisor_a).post(
+        reverse("stats:release_decide", args=[release.pk]), {"approve": "yes"}
+    )
+    csv = client.get(reverse("stats:release_download", args=[release.pk, "csv"])).content.decode()
+    header, *rows = csv.splitlines()
+    assert header.endswith("epsilon,delta,margin,suppressed_below")
+    assert all(row.endswith(f",{routes['threshold']}") for row in rows if row.startswith("route"))
+    # Laplace with a delta but no route table, and a route table with delta 0, are refused.
+    for bad in ({**form, "tables": ["sex"], "delta": "0.0001"}, {**form, "delta": "0"}):
+        response = client.post(reverse("stats:releases"), bad)
+        assert response.status_code == 200 and "errorlist" in response.content.decode()
+    assert Release.objects.count() == 2
+
+
+def test_the_release_pages_run_a_fixed_number_of_queries(
+    client_for, personas, django_assert_max_num_queries
+):
+    _cases(personas.caseworker_a, n=6)
+    client = client_for(personas.analyst_a)
+
+    def release() -> Release:
+        return releases.create_release(
+            actor=personas.analyst_a, title="Counts", tables=[("sex",)], epsilon=0.1
+        )
+
+    first_release = release()
+    pages = (reverse("stats:releases"), reverse("stats:release", args=[first_release.pk]))
+    counts = []
+    for url in pages:
+        client.get(url)
+        with django_assert_max_num_queries(20) as captured:
+            client.get(url)
+        counts.append(len(captured.captured_queries))
+    for _ in range(5):
+        release()
+    for url, count in zip(pages, counts, strict=True):
+        with django_assert_max_num_queries(count):
+            client.get(url)

@@ -42,14 +42,14 @@ GOOD: HtcdsRow = {
     "cas_Status": "follow up",
     "prs_Gender": "transgender feminine",
     "prs_AgeBroad": "18-20",
-    "prs_Citizenship": ("VN", "CN"),
+    "prs_Nationality": ("VN", "CN"),
     "vic_TraffickingStatus": "actual",
     "vic_AgeWhenTrafficked": "9-17",
     "vic_TypeOfExploitation": ("sexual exploitation", "forced labour"),
     "vic_MethodsOfControl": ("debt bondage", "threat of law enforcement"),
-    "hte_RecruitmentCountry": "VN",
-    "hte_TransitCountries": ("CN", "FR"),
-    "hte_ExploitationCountry": "GB",
+    "hte_Country_Recruitment": "VN",
+    "hte_Country_Transit": ("CN", "FR"),
+    "hte_Country_Exploitation": "GB",
     "con_Consent": "given",
 }
 
@@ -67,7 +67,7 @@ def test_csv_round_trip(rows: list[HtcdsRow]) -> None:
 
 
 def test_xlsx_round_trip(tmp_path: Path) -> None:
-    rows = [GOOD, {**GOOD, "prs_Citizenship": (), "cas_Status": "", "prs_Gender": "masculine"}]
+    rows = [GOOD, {**GOOD, "prs_Nationality": (), "cas_Status": "", "prs_Gender": "masculine"}]
     path = tmp_path / "export.xlsx"
     assert write_xlsx(rows, path) == 2
     result = read_xlsx(path)
@@ -89,7 +89,7 @@ def _csv(lines: list[str]) -> io.StringIO:
 
 
 def test_bad_rows_are_rejected_with_row_number_and_reason() -> None:
-    header = "prs_Gender,prs_Citizenship,vic_MethodsOfControl,cas_YearOfRegistration"
+    header = "prs_Gender,prs_Nationality,vic_MethodsOfControl,cas_YearOfRegistration"
     result = read_csv(
         _csv(
             [
@@ -114,7 +114,7 @@ def test_bad_rows_are_rejected_with_row_number_and_reason() -> None:
     reasons = {r.row: r.reason for r in result.rejections}
     assert sorted(reasons) == [3, 4, 5, 6, 7, 8, 10, 11, 12, 13]
     assert reasons[3].startswith("prs_Gender: 'female' is not one of feminine")
-    assert reasons[4] == "prs_Citizenship: 'XX' is not one of its list"
+    assert reasons[4] == "prs_Nationality: 'XX' is not one of its list"
     assert reasons[5] == "vic_MethodsOfControl: a value appears twice"
     assert "'beatings'" in reasons[6]
     assert reasons[7] == "cas_YearOfRegistration: '20x0' is not a year"
@@ -124,7 +124,7 @@ def test_bad_rows_are_rejected_with_row_number_and_reason() -> None:
     assert reasons[12] == "vic_MethodsOfControl: an empty value between separators"
     assert result.rows[1] == {
         "prs_Gender": "not specified",
-        "prs_Citizenship": (),
+        "prs_Nationality": (),
         "vic_MethodsOfControl": (),
         "cas_YearOfRegistration": "1999",
     }
@@ -166,8 +166,8 @@ def test_writers_refuse_values_outside_the_lists_so_no_formula_is_ever_written(
 ) -> None:
     for bad in (
         {"prs_Gender": "=cmd|' /C calc'!A0"},
-        {"prs_Citizenship": ("ZZ",)},
-        {"prs_Citizenship": "VN"},
+        {"prs_Nationality": ("ZZ",)},
+        {"prs_Nationality": "VN"},
         {"unknown": "x"},
     ):
         with pytest.raises(HtcdsWriteError):
@@ -190,3 +190,46 @@ def test_country_list_is_complete() -> None:
     assert {"CN", "VN", "MM", "KH", "LA", "TH", "GB", "TW", "HK", "XK"} - set(ISO_COUNTRIES) == {
         "XK"
     }
+
+
+def test_files_carry_the_standards_value_names_and_rows_haven_keys() -> None:
+    buffer = io.StringIO()
+    write_csv([GOOD], buffer)
+    header, line = buffer.getvalue().splitlines()
+    assert header.split(",") == list(COLUMN_NAMES)
+    assert "prs_Nationality" in header and "hte_Country_Exploitation" in header
+    for name in (
+        "FollowUp",
+        "Actual victim of trafficking",
+        "Sexual exploitation;Forced labour",
+        "DebtBondage;ThreatOfLawEnforcement",
+    ):
+        assert name in line
+    assert "follow up" not in line and "debt bondage" not in line
+    buffer.seek(0)
+    assert read_csv(buffer).rows == [GOOD]
+
+
+def test_files_of_earlier_haven_exports_and_older_htcds_genders_are_read() -> None:
+    earlier = read_csv(
+        _csv(
+            [
+                "cas_Status,prs_Gender,prs_Citizenship,vic_TraffickingStatus,"
+                "vic_TypeOfExploitation,vic_MethodsOfControl,hte_RecruitmentCountry,"
+                "hte_TransitCountries,hte_ExploitationCountry",
+                "follow up,feminine,VN;CN,actual,forced begging,debt bondage,VN,CN,GB",
+                "Closed,Female,MM,Not a victim of trafficking,Begging;Illicit activities,"
+                "UsesChildren,MM,,CN",
+                "closed,Transgender/NonConforming,,possible,,,,,",
+            ]
+        )
+    )
+    assert earlier.rejections == []
+    assert earlier.columns[2] == "prs_Nationality"
+    first, second, third = earlier.rows
+    assert first["cas_Status"] == "follow up" and first["prs_Nationality"] == ("VN", "CN")
+    assert first["hte_Country_Transit"] == ("CN",) and first["hte_Country_Exploitation"] == "GB"
+    assert second["prs_Gender"] == "feminine" and second["vic_TraffickingStatus"] == "not a victim"
+    assert second["vic_TypeOfExploitation"] == ("forced begging", "forced criminality")
+    assert second["vic_MethodsOfControl"] == ("uses children",)
+    assert third["prs_Gender"] == "non-conforming"

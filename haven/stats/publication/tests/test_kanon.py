@@ -93,8 +93,8 @@ def test_a_lone_rare_person_never_appears() -> None:
     rare = CaseRecord(2020, "masculine", "48+", "TV", "IS", origin="TV")
     export = k_anonymise([*common, rare], k=11, max_suppression=0.1)
     assert export.report.rows_suppressed == 1
-    assert all(row["prs_Citizenship"] == ("VN",) for row in export.rows)
-    assert export.report.levels["prs_Citizenship"] == "exact"
+    assert all(row["prs_Nationality"] == ("VN",) for row in export.rows)
+    assert export.report.levels["prs_Nationality"] == "exact"
 
 
 def test_fewer_than_k_people_publish_nothing() -> None:
@@ -132,7 +132,7 @@ def test_htcds_row_of_a_record_is_valid_htcds() -> None:
     )
     row = htcds_row(record)
     assert row["vic_TypeOfExploitation"] == ("forced labour", "forced criminality")
-    assert row["hte_ExploitationCountry"] == "GB"
+    assert row["hte_Country_Exploitation"] == "GB"
     buffer = io.StringIO()
     write_csv([row], buffer, columns=DEFAULT_EXPORT_COLUMNS)
     buffer.seek(0)

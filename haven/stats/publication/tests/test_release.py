@@ -23,11 +23,14 @@ from haven.stats.publication import (
     InvalidSpecError,
     TableSpec,
     compute_release,
+    default_delta,
     default_tables,
     laplace_measurement,
+    noisy_open_table,
     noisy_table,
     prepare,
     synthetic_cases,
+    threshold_measurement,
 )
 
 dp.enable_features("contrib")
@@ -212,3 +215,115 @@ def test_release_requests_are_validated() -> None:
         TableSpec(("sex", "year", "route"))
     with pytest.raises(InvalidSpecError):
         TableSpec(("religion",))
+
+
+def _routes(counts: dict[tuple[str, str], int]) -> list[CaseRecord]:
+    return [
+        CaseRecord(2020, origin=origin, destination=destination)
+        for (origin, destination), n in counts.items()
+        for _ in range(n)
+    ]
+
+
+def test_country_routes_only_count_keys_present_with_both_ends_known() -> None:
+    records = [
+        *_routes({("MM", "CN"): 3, ("CN", "ES"): 2}),
+        CaseRecord(2020, origin="MM"),
+        CaseRecord(2020, destination="CN"),
+    ]
+    prepared = prepare(records, years=YEARS)
+    spec = TableSpec(("route_country",))
+    assert prepared.open_counts(spec) == {"MM → CN": 3, "CN → ES": 2}
+    assert prepared.sensitivity(spec) == 1
+    with pytest.raises(InvalidSpecError):
+        prepared.categories("route_country")
+
+
+def test_country_route_noise_is_applied_and_rare_routes_are_suppressed() -> None:
+    exact = {"MM → CN": 1000, "CN → ES": 400, "VN → GB": 2, "KH → TH": 1}
+    errors: list[int] = []
+    covered = 0
+    seen: set[str] = set()
+    thresholds = set()
+    # More runs than elsewhere: the bounds below sit five or more standard errors out, so
+    # the test fails for a real fault, not by chance.
+    runs = 1000
+    for _ in range(runs):
+        noisy, scale, margin, threshold = noisy_open_table(exact, epsilon=0.5, delta=1e-6)
+        thresholds.add(threshold)
+        seen |= noisy.keys()
+        assert all(count >= threshold for count in noisy.values())
+        errors.append(noisy["MM → CN"] - 1000)
+        covered += abs(noisy["CN → ES"] - 400) <= margin
+    (threshold,) = thresholds
+    assert scale == pytest.approx(2.0)
+    # The threshold is what OpenDP certifies for (0.5, 1e-6), and no lower one would be.
+    assert threshold_measurement(scale, threshold).map((1, 1, 1)) <= (0.5, 1e-6)
+    assert threshold_measurement(scale, threshold - 1).map((1, 1, 1))[1] > 1e-6
+    assert threshold > 2 * margin  # a route with a handful of cases cannot get through
+    # Routes with one or two people never appeared; keys absent from the data never do.
+    assert seen == {"MM → CN", "CN → ES"}
+    # Really noised: discrete Laplace(2) errors, mean 0, variance ~ 8.
+    assert sum(e == 0 for e in errors) / len(errors) < 0.35
+    assert abs(statistics.fmean(errors)) < 0.6
+    assert 5.0 < statistics.pvariance(errors) < 11.5
+    assert covered / runs >= 0.9
+
+
+def test_a_release_with_country_routes_spends_delta_and_shows_the_threshold() -> None:
+    records = [*synthetic_cases(900, seed=3), *_routes({("VN", "ES"): 1})]
+    tables = [TableSpec(("sex",)), TableSpec(("route_country",))]
+    release = compute_release(records, tables, epsilon=1.0, years=YEARS)
+    assert (
+        release.delta
+        == pytest.approx(default_delta(901))
+        == pytest.approx(1 / (1e3 * math.log(1e3)))
+    )
+    sex, routes = release.tables
+    assert sex.delta == 0.0 and sex.threshold is None
+    assert routes.mechanism == "laplace-threshold" and routes.delta == pytest.approx(release.delta)
+    assert routes.threshold is not None and routes.threshold > 1
+    assert ("VN → ES",) not in routes.as_dict()
+    assert all(c.count >= routes.threshold for c in routes.cells)
+    assert all(c.lower <= c.count <= c.upper for c in routes.cells)
+    eps, delta = threshold_measurement(routes.scale, routes.threshold).map((1, 1, 1))
+    assert eps <= routes.epsilon and delta <= routes.delta
+    # The Gaussian mechanism splits delta over every table, the route table included.
+    mixed = compute_release(
+        records, tables, epsilon=1.0, delta=1e-6, mechanism="gaussian", years=YEARS
+    )
+    assert [t.delta for t in mixed.tables] == pytest.approx([5e-7, 5e-7])
+
+
+def test_country_route_requests_are_validated() -> None:
+    records = synthetic_cases(50, seed=6)
+    routes = [TableSpec(("route_country",))]
+    with pytest.raises(InvalidSpecError, match="needs a delta"):
+        compute_release(records, routes, epsilon=1.0, delta=0.0, years=YEARS)
+    with pytest.raises(InvalidSpecError, match="one dimension"):
+        TableSpec(("year", "route_country"))
+    with pytest.raises(InvalidSpecError):
+        default_delta(-1)
+    assert default_delta(0) == default_delta(10) == pytest.approx(1 / (10 * math.log(10)))
+
+
+def test_the_ledger_refuses_a_country_route_release_over_the_delta_budget() -> None:
+    from haven.stats.publication import BudgetExceededError, BudgetLedger
+
+    records = synthetic_cases(200, seed=7)
+    routes = [TableSpec(("route_country",))]
+    ledger = BudgetLedger("d", epsilon_budget=10.0, delta_budget=1e-6)
+    with pytest.raises(BudgetExceededError, match="delta"):
+        compute_release(records, routes, epsilon=1.0, delta=2e-6, years=YEARS, ledger=ledger)
+    assert ledger.entries == ()
+    # The default delta (1/(n ln n) = 1.4e-3 here) is capped at a tenth of what is left.
+    capped = compute_release(records, routes, epsilon=0.1, years=YEARS, ledger=ledger)
+    assert capped.delta == pytest.approx(1e-7)
+    compute_release(records, routes, epsilon=1.0, delta=6e-7, years=YEARS, ledger=ledger)
+    with pytest.raises(BudgetExceededError, match="delta"):
+        compute_release(records, routes, epsilon=1.0, delta=6e-7, years=YEARS, ledger=ledger)
+    assert len(ledger.entries) == 2 and ledger.spent_delta == pytest.approx(7e-7)
+    tight = BudgetLedger("e", epsilon_budget=0.5, delta_budget=1e-3)
+    with pytest.raises(BudgetExceededError, match="epsilon"):
+        compute_release(records, routes, epsilon=1.0, years=YEARS, ledger=tight)
+    assert tight.entries == ()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from dataclasses import dataclass, field
 
@@ -12,6 +13,7 @@ from . import _kernels
 from ._blocking import block_ranges, candidate_count
 from ._encode import Encodings
 from ._errors import HavenLinkError
+from ._progress import progress
 from ._threshold import valley_threshold
 
 # Pairs below this are never kept when the threshold is estimated: far below any valley.
@@ -55,8 +57,32 @@ def _nchunks(blocks: int) -> int:
     return max(1, min(blocks, 64 * (os.cpu_count() or 1)))
 
 
+# Blocks are scored in slices of about this many comparisons: the progress bar moves
+# per slice, and the per-block counts of one slice are all that is held besides results.
+_SLICE_COMPARISONS = 50_000_000
+
+
+def _slices(blocks: npt.NDArray[np.int64]) -> list[tuple[int, int]]:
+    sizes = (blocks[:, 1] - blocks[:, 0]) * (blocks[:, 3] - blocks[:, 2])
+    ends = np.cumsum(sizes)
+    cuts = (
+        np.searchsorted(
+            ends, np.arange(1, 1 + int(ends[-1]) // _SLICE_COMPARISONS) * _SLICE_COMPARISONS
+        )
+        if len(ends)
+        else np.zeros(0, np.int64)
+    )
+    bounds = [0, *sorted({int(c) + 1 for c in cuts if 0 < int(c) + 1 < len(blocks)}), len(blocks)]
+    return [(lo, hi) for lo, hi in itertools.pairwise(bounds) if hi > lo]
+
+
 def score_candidates(
-    a: Encodings, b: Encodings, floor: float, *, max_block_size: int | None = None
+    a: Encodings,
+    b: Encodings,
+    floor: float,
+    *,
+    max_block_size: int | None = None,
+    show_progress: bool = False,
 ) -> Candidates:
     """Dice scores of the blocked pairs scoring at least ``floor``; blocks are capped at
     ``max_block_size`` (default: the schema's)."""
@@ -65,12 +91,25 @@ def score_candidates(
     blocks, rec_a, rec_b = block_ranges(a, b, cap)
     pa, pb = _kernels.popcounts(a.clks), _kernels.popcounts(b.clks)
     t = np.float32(floor)
-    counts, hist = _kernels.count_blocks(
-        a.clks, b.clks, pa, pb, rec_a, rec_b, blocks, t, _nchunks(len(blocks))
-    )
-    offsets = np.zeros(len(blocks) + 1, dtype=np.int64)
-    np.cumsum(counts, out=offsets[1:])
-    ia, ib, sim = _kernels.fill_blocks(a.clks, b.clks, pa, pb, rec_a, rec_b, blocks, t, offsets)
+    hist = np.zeros(_kernels.HIST_BINS + 1, dtype=np.int64)
+    parts: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float32]]] = []
+    slices = _slices(blocks)
+    for lo, hi in progress(slices, "scoring", show_progress, total=len(slices), unit="slice"):
+        part = blocks[lo:hi]
+        counts, part_hist = _kernels.count_blocks(
+            a.clks, b.clks, pa, pb, rec_a, rec_b, part, t, _nchunks(len(part))
+        )
+        hist += part_hist
+        offsets = np.zeros(len(part) + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        parts.append(_kernels.fill_blocks(a.clks, b.clks, pa, pb, rec_a, rec_b, part, t, offsets))
+    if parts:
+        ia = np.concatenate([p[0] for p in parts])
+        ib = np.concatenate([p[1] for p in parts])
+        sim = np.concatenate([p[2] for p in parts])
+    else:
+        ia, ib, sim = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
+    del parts
     # A pair sharing several keys was scored in each of its blocks: keep one.
     _, first = np.unique(ia * max(1, len(b)) + ib, return_index=True)
     return Candidates(ia[first], ib[first], sim[first], candidate_count(blocks), hist)
@@ -94,13 +133,14 @@ def match(
     *,
     one_to_one: bool = True,
     max_block_size: int | None = None,
+    show_progress: bool = False,
 ) -> MatchResult:
     """Link two parties' encodings. Without ``threshold`` one is estimated from the
     valley of the score distribution (no labelled data needed)."""
     if threshold is not None and not 0.0 < threshold <= 1.0:
         raise HavenLinkError(f"threshold must be in (0, 1], got {threshold}")
     floor = SCORE_FLOOR if threshold is None else threshold
-    cand = score_candidates(a, b, floor, max_block_size=max_block_size)
+    cand = score_candidates(a, b, floor, max_block_size=max_block_size, show_progress=show_progress)
     estimated = threshold is None
     if threshold is None:
         threshold = max(SCORE_FLOOR, valley_threshold(cand.histogram[:-1]))

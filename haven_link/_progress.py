@@ -10,7 +10,7 @@ T = TypeVar("T")
 
 
 def progress(
-    items: Iterable[T], label: str, enabled: bool, total: int | None = None
+    items: Iterable[T], label: str, enabled: bool, total: int | None = None, unit: str = "rec"
 ) -> Iterator[T]:
     if not enabled:
         yield from items
@@ -19,5 +19,5 @@ def progress(
 
     # mininterval 1 s: bars only show up on work that lasts longer than that.
     yield from tqdm(
-        items, desc=label, total=total, file=sys.stderr, unit="rec", delay=1.0, mininterval=1.0
+        items, desc=label, total=total, file=sys.stderr, unit=unit, delay=1.0, mininterval=1.0
     )

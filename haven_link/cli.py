@@ -37,7 +37,7 @@ def _encode(args: argparse.Namespace) -> int:
 
 def _match(args: argparse.Namespace) -> int:
     a, b = load_encodings(args.a), load_encodings(args.b)
-    result = match(a, b, args.threshold)
+    result = match(a, b, args.threshold, show_progress=True)
     rows = [(x, y, f"{s:.4f}") for x, y, s in result.id_pairs(a, b)]
     write_rows(args.output, ("a_id", "b_id", "similarity"), rows)
     how = "estimated" if result.threshold_estimated else "given"

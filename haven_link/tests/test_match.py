@@ -59,6 +59,30 @@ def test_dice_kernel_matches_naive() -> None:
     np.testing.assert_allclose(got, naive[ia, ib], rtol=1e-6)
 
 
+@pytest.mark.parametrize("words", [16, 8, 3])
+def test_dense_filters_near_the_threshold_match_naive(words: int) -> None:
+    """Dense filters (3/4 ones, like real CLKs) with near-copies around t: the early exits
+    and the 1024-bit specialisation must keep exactly the pairs a naive count keeps."""
+    rng = np.random.default_rng(words)
+    bits = rng.random((60, words * 64)) < 0.76
+    near = bits[:30].copy()
+    flips = rng.random(near.shape) < rng.uniform(0.01, 0.2, (30, 1))
+    others = rng.random((40, words * 64)) < 0.76
+    pack = lambda x: np.packbits(x, axis=1, bitorder="little").view("<u8").astype(np.uint64)  # noqa: E731
+    a, b = pack(bits), pack(np.vstack([near ^ flips, others]))
+
+    def pc(x: np.ndarray) -> np.ndarray:
+        return np.asarray(np.bitwise_count(x).sum(axis=-1))
+
+    naive = 2 * pc(a[:, None] & b[None]) / (pc(a)[:, None] + pc(b)[None])
+    for t in (0.8, 0.9, 0.95):
+        ia, ib, s = all_pairs_above(a, b, t)
+        expected = set(zip(*np.nonzero(naive >= t - 1e-6), strict=True))
+        assert set(zip(ia.tolist(), ib.tolist(), strict=True)) == expected
+        assert 0 < len(expected) < 30 * 70
+        np.testing.assert_allclose(s, naive[ia, ib], rtol=1e-6)
+
+
 def test_greedy_is_one_to_one() -> None:
     ia = np.array([0, 0, 1, 1], dtype=np.int64)
     ib = np.array([0, 1, 0, 1], dtype=np.int64)

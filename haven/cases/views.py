@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -39,6 +38,7 @@ from haven.cases.forms import (
 )
 from haven.cases.models import Case, Consent, ExportJob, Notification, Service
 from haven.cases.notifications import render_message
+from haven.cases.pagination import CappedPaginator
 from haven.cases.policy import CaseError, InvalidInputError
 from haven.cases.search import CaseQuery, search_cases
 from haven.cases.shared_display import shared_lines
@@ -119,7 +119,9 @@ def case_list(request: AuthedRequest) -> HttpResponse:
             deadline=form.cleaned_data["deadline"],
             organisation=form.cleaned_data["organisation"],
         )
-    page = Paginator(search_cases(request.user, query), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(search_cases(request.user, query), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     if query.is_name_search:
         record_event(
             AuditEvent.Action.VIEW,

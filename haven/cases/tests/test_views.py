@@ -302,3 +302,16 @@ def test_edit_details_audits_field_names_only(client_for, personas, make_case):
         .status_code
         == 404
     )
+
+
+def test_the_case_list_stops_counting_at_the_cap(client_for, personas, make_case, monkeypatch):
+    from haven.cases import pagination
+
+    for _ in range(4):
+        make_case()
+    client = client_for(personas.caseworker_a)
+    assert "4 cases found." in client.get(reverse("cases:list")).content.decode()
+    monkeypatch.setattr(pagination, "CASE_LIST_COUNT_CAP", 3)
+    page = client.get(reverse("cases:list")).content.decode()
+    assert "More than 3 cases found." in page and "4 cases found." not in page
+    assert "Page 1 of" not in page

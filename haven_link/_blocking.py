@@ -1,9 +1,11 @@
 """Candidate pairs from keyed blocking keys.
 
 Each record carries keyed hashes of a few clear blocking keys (name sounds with year of
-birth, with day and month, and pairs of name sounds); two records are compared when they
-share a key. Blocks with more pairs than ``max_block_size ** 2`` are dropped: such keys
+birth, with day and month, pairs and triples of name sounds, single sounds); two records
+are compared when they share a key. Blocks with more pairs than the square of their rule's
+cap (the schema's ``max_block_sizes``, scaled to the files' size) are dropped: such keys
 (very common names) add mostly non-matches and the other rules still reach those people.
+The caps differ by rule because the rules' keys differ in how many records share them.
 """
 
 from __future__ import annotations
@@ -30,23 +32,46 @@ def _sorted_keys(enc: Encodings) -> tuple[IntArray, IntArray]:
     return keys[keep], recs[keep]
 
 
+def _limit(
+    a: Encodings, b: Encodings, keys: IntArray, max_block_size: int | None
+) -> npt.NDArray[np.float64] | int:
+    if max_block_size is not None:
+        return max_block_size * max_block_size
+    # Encodings rebuilt from storage may lack the caps (same schema, as checked).
+    source, other = (a, b) if a.block_sizes or not b.block_sizes else (b, a)
+    return source.max_block_pairs(other, keys)
+
+
 def block_ranges(
-    a: Encodings, b: Encodings, max_block_size: int
+    a: Encodings, b: Encodings, max_block_size: int | None = None
 ) -> tuple[IntArray, IntArray, IntArray]:
-    """Blocks as rows ``[a_start, a_end, b_start, b_end]`` into the returned record arrays."""
+    """Blocks as rows ``[a_start, a_end, b_start, b_end]`` into the returned record arrays;
+    one cap for all blocks if ``max_block_size`` is given, else each rule's own (scaled
+    to the files' size, see ``Encodings.max_block_pairs``)."""
     keys_a, rec_a = _sorted_keys(a)
     keys_b, rec_b = _sorted_keys(b)
     uniq_a, start_a, count_a = np.unique(keys_a, return_index=True, return_counts=True)
     uniq_b, start_b, count_b = np.unique(keys_b, return_index=True, return_counts=True)
     _common, ia, ib = np.intersect1d(uniq_a, uniq_b, assume_unique=True, return_indices=True)
     na, nb = count_a[ia], count_b[ib]
-    keep = na * nb <= max_block_size * max_block_size
+    keep = na * nb <= _limit(a, b, _common, max_block_size)
     blocks = np.stack([start_a[ia], start_a[ia] + na, start_b[ib], start_b[ib] + nb], axis=1)[
         keep
     ].astype(np.int64)
     # Big blocks first so that parallel chunks finish at similar times.
     order = np.argsort(-(na[keep] * nb[keep]), kind="stable")
     return blocks[order], rec_a, rec_b
+
+
+def oversized_keys(a: Encodings, b: Encodings, max_block_size: int | None = None) -> IntArray:
+    """Keys whose blocks ``block_ranges`` drops (for matching in chunks, where a chunk of
+    ``a`` sees smaller blocks and other limits than the whole)."""
+    keys_a, _ = _sorted_keys(a)
+    keys_b, _ = _sorted_keys(b)
+    uniq_a, count_a = np.unique(keys_a, return_counts=True)
+    uniq_b, count_b = np.unique(keys_b, return_counts=True)
+    common, ia, ib = np.intersect1d(uniq_a, uniq_b, assume_unique=True, return_indices=True)
+    return common[count_a[ia] * count_b[ib] > _limit(a, b, common, max_block_size)]
 
 
 def candidate_count(blocks: IntArray) -> int:

@@ -96,20 +96,51 @@ def split_surname(han: str) -> tuple[str, str]:
     return han[:size], han[size:]
 
 
+# Syllables without a vowel (m, n, ng, hm; Cantonese "d"): names only have them as a
+# word of their own (Cantonese "Ng"). Inside a word they are mis-splits: "sin" is not
+# pinyin "si"+"n" but Cantonese "sin", "yim" not "yi"+"m".
+_BARE = frozenset(["m", "n", "ng", "hm", "hng", "d"])
+# Systems: 0 pinyin, 1 Wade-Giles, 2 Cantonese; 3 is all three together, for names
+# spelled in a mixture ("Qiangbok": pinyin "qiang", Cantonese "bok").
+MIXED = 3
+SYSTEMS = 4
+# A mixture reads too many words of other languages ("garcia" as "gar"+"ci"+"a"), so
+# there a syllable inside a word must start with a consonant, as pinyin writes them
+# (a vowel would follow an apostrophe, "Xi'an").
+_VOWELS = frozenset("aeiou")
+
+
+@lru_cache(maxsize=1)
+def _mixed_vocabulary() -> dict[str, str]:
+    """Syllables of all three systems to pinyin; a spelling found in several is read
+    as the first of pinyin, Wade-Giles, Cantonese."""
+    pinyin, wade, canto = _tables()
+    table = dict(canto)
+    table.update(wade)
+    table.update({s: s for s in pinyin})
+    return table
+
+
 @lru_cache(maxsize=262144)
 def _segment_in(token: str, system: int) -> tuple[str, ...] | None:
-    """``_segment`` for one of the three systems (0 pinyin, 1 Wade-Giles, 2 Cantonese),
-    cached: the same given names and surnames come back all the time."""
+    """``_segment`` for one of the systems (see ``SYSTEMS``), cached: the same given
+    names and surnames come back all the time."""
     if len(token) > 24:
         return None
-    vocabulary = _tables()[system]
-    parts = _segment(token, vocabulary)
+    vocabulary = _mixed_vocabulary() if system == MIXED else _tables()[system]
+    if token in vocabulary:
+        return (token,)
+    parts = _segment(token, vocabulary, inner_vowel=system != MIXED)
     return None if parts is None else tuple(parts)
 
 
-def _segment(token: str, vocabulary: frozenset[str] | dict[str, str]) -> list[str] | None:
-    """Split ``token`` into the fewest syllables of ``vocabulary`` (None if impossible);
-    among equally short splits, the one whose last syllable starts earliest."""
+def _segment(
+    token: str, vocabulary: frozenset[str] | dict[str, str], *, inner_vowel: bool = True
+) -> list[str] | None:
+    """Split ``token`` into the fewest syllables of ``vocabulary`` (None if impossible),
+    never using a bare consonant (``_BARE``), nor with ``inner_vowel`` False a syllable
+    starting with a vowel after the first; among equally short splits, the one whose last
+    syllable starts earliest."""
     n = len(token)
     best: list[list[str] | None] = [None] * (n + 1)
     best[0] = []
@@ -121,52 +152,91 @@ def _segment(token: str, vocabulary: frozenset[str] | dict[str, str]) -> list[st
             continue
         for end in range(start + 1, min(n, start + 6) + 1):
             piece = token[start:end]
-            if piece in vocabulary:
+            if (
+                piece in vocabulary
+                and piece not in _BARE
+                and (inner_vowel or not start or piece[0] not in _VOWELS)
+            ):
                 current = best[end]
                 if current is None or len(prev) + 1 < len(current):
                     best[end] = [*prev, piece]
     return best[n]
 
 
+# A Chinese name has at most four syllables (two-character family and given names);
+# longer readings are names of other languages that happen to split ("Rubio Logan" as
+# pinyin "ru bi o lo gan").
+MAX_SYLLABLES = 4
+
+
+@lru_cache(maxsize=262144)
+def name_lengths(words: tuple[str, ...]) -> tuple[int | None, ...]:
+    """Distinct syllables of a name's Latin words in each system (see ``SYSTEMS``):
+    distinct, since columns may repeat one another ("Zhang Xiao Li" and "Zhang Xiaoli");
+    None where some word does not split or there are more than ``MAX_SYLLABLES``."""
+    out: list[int | None] = []
+    readings = [_token_readings(word) for word in dict.fromkeys(words)]
+    for system in range(SYSTEMS):
+        split = [r[system] for r in readings]
+        count = None if None in split else len({s for r in split if r for s in r[1]})
+        out.append(None if count is None or count > MAX_SYLLABLES else count)
+    return tuple(out)
+
+
+def pick_system(lengths: tuple[int | None, ...]) -> int | None:
+    """The system to read a whole name in, given its syllable count in each (None where
+    some word does not split): the fewest syllables among pinyin, Wade-Giles and
+    Cantonese, ties to the earlier ("faan" is Cantonese "faan", not pinyin "fa"+"an"),
+    and the mixture only when no single system reads every word."""
+    best: int | None = None
+    for system in range(MIXED):
+        count = lengths[system]
+        if count is not None and (best is None or count < (lengths[best] or 0)):
+            best = system
+    if best is None and lengths[MIXED] is not None:
+        best = MIXED
+    return best
+
+
 Reading = tuple[tuple[str, ...], tuple[str, ...]]
 
 
 @lru_cache(maxsize=262144)
-def _token_readings(token: str) -> tuple[Reading | None, Reading | None, Reading | None]:
-    """One Latin token read in each system (pinyin, Wade-Giles, Cantonese): the pinyin
-    syllables and the syllables as written, or None where it does not split."""
+def _token_readings(token: str) -> tuple[Reading | None, ...]:
+    """One Latin token read in each system (see ``SYSTEMS``): the pinyin syllables and
+    the syllables as written, or None where it does not split."""
     _, wade, canto = _tables()
     out: list[Reading | None] = []
-    for system, mapping in ((0, None), (1, wade), (2, canto)):
+    for system, mapping in ((0, None), (1, wade), (2, canto), (MIXED, _mixed_vocabulary())):
         parts = _segment_in(token, system)
         if parts is None:
             out.append(None)
         else:
             pinyin = parts if mapping is None else tuple(mapping[p] for p in parts)
             out.append((pinyin, parts))
-    return out[0], out[1], out[2]
+    return tuple(out)
 
 
 @lru_cache(maxsize=262144)
 def romanised_syllables(tokens: tuple[str, ...]) -> Reading | None:
     """Read lower-case Latin tokens of one name as pinyin, Wade-Giles or Cantonese.
 
-    The whole name is read in one system: the first of pinyin, Wade-Giles, Cantonese
-    in which every token splits into syllables. Returns the pinyin syllables and the
-    syllables as written, or None when no system fits (not a Chinese name).
+    The whole name is read in one system (``pick_system``), else in a mixture of all
+    three. Returns the pinyin syllables and the syllables as written, or None when no
+    reading fits (not a Chinese name).
     """
     readings = [_token_readings(token) for token in tokens]
-    for system in range(3):
-        if all(r[system] is not None for r in readings):
-            pinyin: list[str] = []
-            raw: list[str] = []
-            for r in readings:
-                reading = r[system]
-                assert reading is not None
-                pinyin += reading[0]
-                raw += reading[1]
-            return tuple(pinyin), tuple(raw)
-    return None
+    system = pick_system(name_lengths(tokens))
+    if system is None:
+        return None
+    pinyin: list[str] = []
+    raw: list[str] = []
+    for r in readings:
+        reading = r[system]
+        assert reading is not None
+        pinyin += reading[0]
+        raw += reading[1]
+    return tuple(pinyin), tuple(raw)
 
 
 def romanised_to_pinyin(tokens: tuple[str, ...]) -> tuple[str, ...] | None:

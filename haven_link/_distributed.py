@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._blocking import oversized_keys
 from ._encode import Encodings
 from ._errors import HavenLinkError
 from ._match import (
@@ -23,6 +24,9 @@ from ._threshold import valley_threshold
 
 if TYPE_CHECKING:
     from distributed import Client
+
+
+_NO_CAP = 1 << 31  # oversized blocks are gone before chunking
 
 
 def _score_chunk(
@@ -42,8 +46,7 @@ def match_distributed(
     chunks: int | None = None,
     max_block_size: int | None = None,
 ) -> MatchResult:
-    """``match`` on a Dask ``distributed`` client; results equal the local ones as long
-    as no block is cut by ``max_block_size``."""
+    """``match`` on a Dask ``distributed`` client; results equal the local ones."""
     a.check_compatible(b)
     if threshold is not None and not 0.0 < threshold <= 1.0:
         raise HavenLinkError(f"threshold must be in (0, 1], got {threshold}")
@@ -53,15 +56,16 @@ def match_distributed(
     floor = SCORE_FLOOR if threshold is None else threshold
     dask: Any = client  # distributed ships no type hints for scatter/gather
     # hash=False: a fresh key per call, so a release from an earlier call cannot race us.
+    # Blocks are judged on the whole files, here: a chunk of ``a`` alone would see
+    # smaller blocks and keep some that matching the whole drops.
+    a = a.without_keys(oversized_keys(a, b, max_block_size))
     b_future = dask.scatter(b, broadcast=True, hash=False)
     futures: list[Any] = []
     for lo, hi in itertools.pairwise(bounds):
         if hi > lo:
             part = a.subset(np.arange(lo, hi, dtype=np.int64))
             futures.append(
-                client.submit(
-                    _score_chunk, part, b_future, floor, int(lo), max_block_size, pure=False
-                )
+                client.submit(_score_chunk, part, b_future, floor, int(lo), _NO_CAP, pure=False)
             )
     parts: list[Candidates] = dask.gather(futures)
     merged = Candidates(

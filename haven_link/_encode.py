@@ -31,7 +31,8 @@ from ._names import combine_parts, name_part, text_words
 from ._progress import progress
 from ._schema import FieldSpec, Schema
 
-ENCODING_FORMAT = 1
+# 2: blocking keys carry their rule (per-rule caps); version-1 files would silently miss.
+ENCODING_FORMAT = 2
 """Version of the encodings file format, the ``haven_link_encodings`` member of its header."""
 
 # Bounded so that encoding a million distinct names does not hold them all in memory.
@@ -43,6 +44,23 @@ _BATCH = 16_384
 # three of them pack into one int64.
 _ID_BITS = 21
 _ID_MASK = (1 << _ID_BITS) - 1
+# A blocking key's low bits hold its rule's number, so the matcher can cap each rule's
+# blocks apart (Schema.block_sizes) without knowing any clear key.
+RULE_BITS = 4
+RULE_MASK = (1 << RULE_BITS) - 1
+# Scaled caps shrink with the files down to this factor, no further: in small files a
+# key shared by a few records is no common name, and the pairs are few anyway.
+MIN_BLOCK_SCALE = 0.01
+# And grow up to this one: matching holds every comparison's result for a while, so
+# caps grown in proportion ran a million-record file out of memory (24 GB).
+MAX_BLOCK_SCALE = 4.0
+
+
+def block_scale(pairs: float, reference: int) -> float:
+    """Factor on the squared caps for files with ``pairs`` record pairs (``reference``
+    records a side being factor 1), within ``MIN_BLOCK_SCALE``-``MAX_BLOCK_SCALE``."""
+    return min(max(pairs / float(reference) ** 2, MIN_BLOCK_SCALE), MAX_BLOCK_SCALE)
+
 
 # A distinct field value: its bits, and its blocking tokens (interned ids), one tuple per
 # blocking part the schema uses on that field.
@@ -64,6 +82,10 @@ class Encodings:
     bits: int
     # From the schema: blocks with more pairs than its square are skipped by the matcher.
     max_block_size: int = 2000
+    # The same per rule (a key's rule is ``key & RULE_MASK``); empty in files that
+    # predate per-rule caps, whose keys carry no rule.
+    block_sizes: tuple[int, ...] = ()
+    block_reference: int = 0  # see Schema.block_reference
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -72,8 +94,47 @@ class Encodings:
         """Refuse to compare encodings made with different secrets or schemas."""
         if self.key_fingerprint != other.key_fingerprint:
             raise KeyMismatchError("encodings were made with different secrets")
+        # Caps come from the schema document, so its fingerprint covers them too.
         if self.schema_fingerprint != other.schema_fingerprint or self.bits != other.bits:
             raise SchemaError("encodings were made with different schemas")
+
+    def without_keys(self, keys: npt.NDArray[np.int64]) -> Encodings:
+        """The same records without the blocking keys ``keys``."""
+        keep = ~np.isin(self.block_keys, keys)
+        offsets = np.zeros(len(self) + 1, dtype=np.int64)
+        records = np.repeat(np.arange(len(self), dtype=np.int64), np.diff(self.block_offsets))
+        np.cumsum(np.bincount(records[keep], minlength=len(self)), out=offsets[1:])
+        return Encodings(
+            self.ids,
+            self.clks,
+            offsets,
+            self.block_keys[keep],
+            self.key_fingerprint,
+            self.schema_fingerprint,
+            self.schema_name,
+            self.bits,
+            self.max_block_size,
+            self.block_sizes,
+            self.block_reference,
+        )
+
+    def key_caps(self, keys: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """The cap (``max_block_size``) of the block of each key."""
+        if not self.block_sizes:
+            return np.full(len(keys), self.max_block_size, dtype=np.int64)
+        table = np.asarray(self.block_sizes, dtype=np.int64)
+        return table[np.minimum(keys & RULE_MASK, len(table) - 1)]
+
+    def max_block_pairs(self, other: Encodings, keys: npt.NDArray[np.int64]) -> npt.NDArray[Any]:
+        """Most record pairs a block of each key may hold against ``other``: its cap
+        squared, scaled by the files' size against ``block_reference`` if set (see
+        ``block_scale``)."""
+        caps = self.key_caps(keys).astype(np.float64)
+        limit = caps * caps
+        if self.block_reference:
+            scale = block_scale(len(self) * len(other), self.block_reference)
+            limit = np.maximum(limit * scale, 1.0)  # unique keys stay
+        return limit
 
     def subset(self, rows: npt.NDArray[np.int64]) -> Encodings:
         starts, ends = self.block_offsets[rows], self.block_offsets[rows + 1]
@@ -95,6 +156,8 @@ class Encodings:
             self.schema_name,
             self.bits,
             self.max_block_size,
+            self.block_sizes,
+            self.block_reference,
         )
 
 
@@ -325,7 +388,8 @@ class Encoder:
             )
             hasher = self._block_hasher.copy()
             hasher.update(clear.encode())
-            value = cache[ids] = int.from_bytes(hasher.digest(), "little", signed=True)
+            digest = int.from_bytes(hasher.digest(), "little", signed=True)
+            value = cache[ids] = (digest & ~RULE_MASK) | rule
         return value
 
     # -- one record --------------------------------------------------------------------
@@ -416,6 +480,8 @@ class Encoder:
             self.schema.name,
             self.schema.bits,
             self.schema.max_block_size,
+            self.schema.block_sizes,
+            self.schema.block_reference,
         )
 
     def _block_keys(
@@ -493,7 +559,8 @@ class Encoder:
                     hasher = base.copy()
                     hasher.update(b"\x1e".join([t[i] for t, i in zip(pieces, combo, strict=True)]))
                     digests.append(hasher.digest())
-            hashed = np.frombuffer(b"".join(digests), dtype="<i8").tolist()
+            tagged = (np.frombuffer(b"".join(digests), dtype="<i8") & ~RULE_MASK) | rule
+            hashed = tagged.tolist()
             for i, key, value in zip(missing.tolist(), packed.tolist(), hashed, strict=True):
                 found[i] = cache[key] = value
         return np.asarray(found, dtype=np.int64)[inverse.reshape(-1)]
@@ -529,6 +596,8 @@ def _concatenate(parts: list[Encodings]) -> Encodings:
         first.schema_name,
         first.bits,
         first.max_block_size,
+        first.block_sizes,
+        first.block_reference,
     )
 
 
@@ -577,6 +646,8 @@ def write_encodings(encodings: Encodings, out: IO[str]) -> None:
         "key_fingerprint": encodings.key_fingerprint,
         "bits": encodings.bits,
         "max_block_size": encodings.max_block_size,
+        "block_sizes": list(encodings.block_sizes),
+        "block_reference": encodings.block_reference,
         "count": len(encodings),
     }
     out.write(json.dumps(header) + "\n")
@@ -644,4 +715,6 @@ def load_encodings(path: str | Path) -> Encodings:
         str(header.get("schema", "")),
         bits,
         int(header.get("max_block_size", 2000)),
+        tuple(int(s) for s in header.get("block_sizes", ())),
+        int(header.get("block_reference", 0)),
     )

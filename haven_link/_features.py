@@ -29,6 +29,8 @@ def name_tokens(name: PersonName, *, with_bigrams: bool = True) -> Tokens:
         "bigram": grams,
         "sound": list(name.sounds),
         "sound_pair": [f"{a}+{b}" for a, b in combinations(sounds, 2)],
+        # Three sounds together: blocks small enough for common Chinese syllables.
+        "sound_triple": ["+".join(c) for c in combinations(sounds, 3)],
         "spelling": list(name.spellings),
         "spelling_pair": [f"{a}+{b}" for a, b in combinations(sorted(name.spellings[:8]), 2)],
     }

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._dates import date_agreement
+from ._encode import block_scale
 from ._errors import HavenLinkError
 from ._features import Tokens, field_tokens, read_date
 from ._schema import FieldSpec, Schema
@@ -177,13 +178,23 @@ def _levels(pa: _Prepared, pb: _Prepared, pairs: npt.NDArray[np.int64]) -> npt.N
     return out
 
 
+def _limits(schema: Schema, pairs: int) -> list[float]:
+    """Most pairs per block, per rule (as ``Encodings.max_block_pairs``)."""
+    caps = schema.block_sizes or (schema.max_block_size,) * len(schema.blocking)
+    if not schema.block_reference:
+        return [float(c * c) for c in caps]
+    scale = block_scale(pairs, schema.block_reference)
+    return [max(1.0, c * c * scale) for c in caps]
+
+
 def _pairs_from_blocks(
-    ia: dict[str, list[int]], ib: dict[str, list[int]], same: bool, max_block: int
+    ia: dict[str, list[int]], ib: dict[str, list[int]], same: bool, limits: list[float]
 ) -> npt.NDArray[np.int64]:
+    """Pairs sharing a key, in blocks within their rule's limit (keys start "rule\x1f")."""
     found: set[tuple[int, int]] = set()
     for key, rows_a in ia.items():
         rows_b = ib.get(key)
-        if not rows_b or len(rows_a) * len(rows_b) > max_block * max_block:
+        if not rows_b or len(rows_a) * len(rows_b) > limits[int(key.partition("\x1f")[0])]:
             continue
         for i in rows_a:
             for j in rows_b:
@@ -211,7 +222,8 @@ def _score(pa: _Prepared, pb: _Prepared, pairs: npt.NDArray[np.int64], same: boo
 def link_clear(a: Sequence[Record], b: Sequence[Record], schema: Schema) -> ClearMatches:
     """Score all blocked pairs between two files (EM-estimated Fellegi-Sunter)."""
     pa, pb = _Prepared(a, schema), _Prepared(b, schema)
-    pairs = _pairs_from_blocks(pa.block_index(), pb.block_index(), False, schema.max_block_size)
+    limits = _limits(schema, len(a) * len(b))
+    pairs = _pairs_from_blocks(pa.block_index(), pb.block_index(), False, limits)
     return _score(pa, pb, pairs, False)
 
 
@@ -219,7 +231,7 @@ def dedupe_clear(records: Sequence[Record], schema: Schema) -> ClearMatches:
     """Score all blocked pairs within one file."""
     prepared = _Prepared(records, schema)
     index = prepared.block_index()
-    pairs = _pairs_from_blocks(index, index, True, schema.max_block_size)
+    pairs = _pairs_from_blocks(index, index, True, _limits(schema, len(records) ** 2))
     return _score(prepared, prepared, pairs, True)
 
 

@@ -85,10 +85,9 @@ def score_candidates(
     show_progress: bool = False,
 ) -> Candidates:
     """Dice scores of the blocked pairs scoring at least ``floor``; blocks are capped at
-    ``max_block_size`` (default: the schema's)."""
+    ``max_block_size`` (default: the schema's cap of each rule)."""
     a.check_compatible(b)
-    cap = a.max_block_size if max_block_size is None else max_block_size
-    blocks, rec_a, rec_b = block_ranges(a, b, cap)
+    blocks, rec_a, rec_b = block_ranges(a, b, max_block_size)
     pa, pb = _kernels.popcounts(a.clks), _kernels.popcounts(b.clks)
     t = np.float32(floor)
     hist = np.zeros(_kernels.HIST_BINS + 1, dtype=np.int64)

@@ -13,11 +13,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ._chinese import (
+    SYSTEMS,
     Reading,
     _token_readings,
     han_to_cantonese,
     han_to_pinyin,
     has_han,
+    name_lengths,
+    pick_system,
     split_surname,
     syllable_key,
 )
@@ -102,7 +105,9 @@ def text_words(text: str) -> tuple[str, ...]:
 
 
 _VOWEL_RUN = re.compile(r"[aeiouy]+")
-_SOUND_MAP = (("ph", "f"), ("th", "t"), ("ck", "k"), ("ch", "k"), ("gh", "g"), ("sch", "s"))
+# "ch" as "h": Greek chi is "ch" in ELOT 743 but "h" on many passports ("Hristos"), and
+# an "h" after the first letter is dropped anyway.
+_SOUND_MAP = (("ph", "f"), ("th", "t"), ("ck", "k"), ("sch", "s"), ("ch", "h"), ("gh", "g"))
 
 
 @lru_cache(maxsize=262144)
@@ -131,7 +136,8 @@ def _unique(items: list[str]) -> tuple[str, ...]:
 class NamePart:
     """What one name column contributes: pinyin and Cantonese spellings of its Chinese
     characters, and its other words in Latin letters with their readings as a Chinese
-    romanisation (``systems`` has bit ``s`` set when all words read in system ``s``)."""
+    romanisation (``systems`` has bit ``s`` set when all words read in system ``s``,
+    see ``_chinese.SYSTEMS``)."""
 
     han: bool
     units: tuple[str, ...]
@@ -142,7 +148,7 @@ class NamePart:
     readings: tuple[Reading, ...]  # per system (empty where it does not read)
 
 
-_ALL_SYSTEMS = 0b111
+_ALL_SYSTEMS = (1 << SYSTEMS) - 1
 _EMPTY_PART = NamePart(False, (), (), (), (), _ALL_SYSTEMS, ())
 
 
@@ -174,7 +180,7 @@ def name_part(text: str, surname_first: bool, original: bool) -> NamePart:
     per_word = [_token_readings(word) for word in latin]
     systems = 0
     readings: list[Reading] = []
-    for system in range(3):
+    for system in range(SYSTEMS):
         pinyin: list[str] = []
         raw: list[str] = []
         for word in per_word:
@@ -204,8 +210,8 @@ def combine_parts(*parts: NamePart) -> PersonName:
     """The name made of its columns (family, given, original, in that order).
 
     Characters give pinyin units and Cantonese spellings; the Latin words of all columns
-    together are read as the first romanisation (pinyin, Wade-Giles, Cantonese) that fits
-    every one of them, else kept as words without joining particles.
+    together are read in the romanisation ``_chinese.pick_system`` picks among those that
+    fit every one of them, else kept as words without joining particles.
     """
     units: list[str] = []
     spellings: list[str] = []
@@ -220,10 +226,12 @@ def combine_parts(*parts: NamePart) -> PersonName:
         if part.latin:
             latin = True
             systems &= part.systems
+    system = None
+    if latin and systems:
+        system = pick_system(name_lengths(tuple(w for p in parts for w in p.latin)))
     if latin:
-        if systems:
+        if system is not None:
             chinese = True
-            system = (systems & -systems).bit_length() - 1
             for part in parts:
                 if part.latin:
                     units += part.readings[system][0]

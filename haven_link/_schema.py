@@ -17,6 +17,9 @@ from ._errors import SchemaError
 SCHEMA_FORMAT = 1
 """Version of the schema document format, the ``haven_link_schema`` member."""
 
+MAX_RULES = 16
+"""Blocking rules per schema: each key carries its rule's number in its low four bits."""
+
 FIELD_PARTS: dict[str, tuple[str, ...]] = {
     "person_name": ("unit", "bigram", "sound", "spelling"),
     "date": ("year", "decade", "year_digits", "month", "day", "day_digits", "day_month"),
@@ -25,7 +28,7 @@ FIELD_PARTS: dict[str, tuple[str, ...]] = {
 }
 # Parts usable in blocking rules, besides the hashed ones above.
 BLOCK_PARTS: dict[str, tuple[str, ...]] = {
-    "person_name": ("unit", "sound", "sound_pair", "spelling", "spelling_pair"),
+    "person_name": ("unit", "sound", "sound_pair", "sound_triple", "spelling", "spelling_pair"),
     "date": ("year", "decade", "month", "day", "day_month"),
     "category": ("value",),
     "text": ("token", "prefix"),
@@ -52,6 +55,14 @@ class Schema:
     blocking: tuple[tuple[tuple[str, str], ...], ...]
     max_block_size: int
     document: dict[str, Any]
+    # Per rule (``max_block_sizes``, else ``max_block_size`` for all): rules differ in
+    # how many records share a key, so one cap either drops keys or lets in too many.
+    block_sizes: tuple[int, ...] = ()
+    # Files size the caps are meant for (``block_size_reference``; 0: caps are absolute).
+    # Caps then grow with the files: blocks grow in proportion to them, so a fixed cap
+    # drops ever more keys as files grow (recall falls) and keeps nearly all in small
+    # files (many comparisons).
+    block_reference: int = 0
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -117,6 +128,18 @@ def parse_schema(document: dict[str, Any]) -> Schema:
         _require(bool(rule), "empty blocking rule")
         rules.append(tuple(rule))
     _require(bool(rules), "schema needs at least one blocking rule")
+    _require(len(rules) <= MAX_RULES, f"at most {MAX_RULES} blocking rules")
+    max_block_size = document.get("max_block_size", 2000)
+    _require(isinstance(max_block_size, int) and max_block_size > 0, "bad max_block_size")
+    sizes = document.get("max_block_sizes", [max_block_size] * len(rules))
+    _require(
+        isinstance(sizes, list)
+        and len(sizes) == len(rules)
+        and all(isinstance(s, int) and s > 0 for s in sizes),
+        "max_block_sizes needs a positive integer per blocking rule",
+    )
+    reference = document.get("block_size_reference", 0)
+    _require(isinstance(reference, int) and reference >= 0, "bad block_size_reference")
     return Schema(
         name=str(document.get("name", "unnamed")),
         revision=int(document.get("revision", 1)),
@@ -124,8 +147,10 @@ def parse_schema(document: dict[str, Any]) -> Schema:
         id_column=str(document.get("id_column", "id")),
         fields=tuple(fields),
         blocking=tuple(rules),
-        max_block_size=int(document.get("max_block_size", 2000)),
+        max_block_size=max_block_size,
         document=document,
+        block_sizes=tuple(sizes),
+        block_reference=reference,
     )
 
 

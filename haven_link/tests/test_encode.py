@@ -62,7 +62,7 @@ def test_file_round_trip(schema, secret, tmp_path) -> None:
     path = tmp_path / "a.jsonl"
     save_encodings(enc, path)
     header = json.loads(path.read_text().splitlines()[0])
-    assert header["haven_link_encodings"] == 1
+    assert header["haven_link_encodings"] == 2
     assert "张" not in path.read_text()
     back = load_encodings(path)
     assert back.ids == ["1", "2"]
@@ -176,7 +176,8 @@ def _reference_encode(records, schema, secret) -> tuple[list[bytes], list[list[i
             for combo in product(*[tokens[f].get(part, ()) for f, part in rule]):
                 clear = f"{index}\x1f" + "\x1e".join(combo)
                 digest = hashlib.blake2b(clear.encode(), key=block_key, digest_size=8).digest()
-                record_keys.append(int.from_bytes(digest, "little", signed=True))
+                # The low four bits carry the rule, for its own block cap.
+                record_keys.append((int.from_bytes(digest, "little", signed=True) & ~15) | index)
         clks.append(mask.to_bytes(schema.bits // 8, "little"))
         keys.append(record_keys)
     return clks, keys
@@ -257,3 +258,86 @@ def test_other_schema_text_fields_equal_reference(secret) -> None:
     clks, keys = _reference_encode(records * 2, schema, secret)
     assert enc.clks.astype("<u8").tobytes() == b"".join(clks)
     assert enc.block_keys.tolist() == [k for ks in keys for k in ks]
+
+
+def test_per_rule_block_caps(schema, secret, tmp_path) -> None:
+    """Each rule's blocks are capped by its own max_block_sizes entry: three records
+    sharing a year make a 3 x 3 block, kept under a cap of 3 and dropped under 2, while
+    the other rule's 1 x 1 blocks stay."""
+    from haven_link._blocking import block_ranges
+
+    doc = json.loads(json.dumps(schema.document))
+    doc["blocking"] = [["name.sound_pair"], ["dob.year"]]
+    del doc["block_size_reference"]
+    records = [
+        {"id": str(i), "family_name": "Smith", "given_name": g, "date_of_birth": "1970"}
+        for i, g in enumerate(["Anna", "Bert", "Carl"])
+    ]
+    for year_cap in (2, 3):
+        other = parse_schema(doc | {"max_block_sizes": [9, year_cap]})
+        enc = encode_records(records, other, secret)
+        assert set((enc.block_keys & 15).tolist()) == {0, 1}  # the rule, in the low bits
+        blocks, _, _ = block_ranges(enc, enc)
+        sizes = sorted((blocks[:, 1] - blocks[:, 0]).tolist())
+        assert sizes == ([1, 1, 1, 3] if year_cap == 3 else [1, 1, 1])
+        path = tmp_path / "e.jsonl"
+        save_encodings(enc, path)
+        assert load_encodings(path).block_sizes == (9, year_cap)
+    with pytest.raises(SchemaError, match="max_block_sizes"):
+        parse_schema(doc | {"max_block_sizes": [5]})
+    with pytest.raises(SchemaError, match="blocking rules"):
+        parse_schema(doc | {"blocking": [["dob.year"]] * 17})
+
+
+def test_block_caps_scale_with_file_size(schema, secret) -> None:
+    """With block_size_reference, a cap holds for files of that size and grows or shrinks
+    with them, between MIN_BLOCK_SCALE and MAX_BLOCK_SCALE: a 3 x 3 block passes a cap of 2 meant for files
+    of 5 records in files of 10 (limit 2**2 * 4 pairs), not a cap of 20 meant for a
+    million (20**2 * 0.01 pairs)."""
+    from haven_link._blocking import block_ranges, oversized_keys
+
+    doc = json.loads(json.dumps(schema.document))
+    doc["blocking"] = [["dob.year"]]
+    records = [{"id": str(i), "family_name": "X", "date_of_birth": "1970"} for i in range(3)]
+    records += [
+        {"id": f"o{i}", "family_name": "X", "date_of_birth": str(1900 + i)} for i in range(7)
+    ]
+    for reference, kept in ((0, False), (5, True), (1000, False)):
+        other = parse_schema(doc | {"max_block_sizes": [2], "block_size_reference": reference})
+        enc = encode_records(records, other, secret)
+        blocks, _, _ = block_ranges(enc, enc)
+        assert (3 in (blocks[:, 1] - blocks[:, 0]).tolist()) == kept, reference
+        assert len(oversized_keys(enc, enc)) == (not kept)
+        # Without those keys, the records keep all their others.
+        trimmed = enc.without_keys(oversized_keys(enc, enc))
+        assert len(trimmed.block_keys) == 10 - 3 * (not kept)
+        assert trimmed.block_offsets[-1] == len(trimmed.block_keys)
+    small = parse_schema(doc | {"max_block_sizes": [20], "block_size_reference": 10**6})
+    enc = encode_records(records, small, secret)
+    assert len(oversized_keys(enc, enc)) == 1
+    # Nor beyond MAX_BLOCK_SCALE: a cap of 1 meant for files of 1 record allows 4 pairs.
+    large = parse_schema(doc | {"max_block_sizes": [1], "block_size_reference": 1})
+    enc = encode_records(records, large, secret)
+    assert len(oversized_keys(enc, enc)) == 1
+
+
+def test_caps_from_either_side(schema, secret) -> None:
+    """Encodings rebuilt without their caps (as an application may store them) still
+    block with the schema's caps, taken from the other side."""
+    from dataclasses import replace
+
+    from haven_link._blocking import block_ranges
+
+    records = generate_records(300)
+    a = encode_records(records, schema, secret)
+    bare = replace(a, block_sizes=(), block_reference=0, max_block_size=1)
+    expected = block_ranges(a, a)[0]
+    assert np.array_equal(block_ranges(bare, a)[0], expected)
+    assert np.array_equal(block_ranges(a, bare)[0], expected)
+    assert len(block_ranges(bare, bare)[0]) < len(expected)  # only the bare cap of 1
+
+
+def generate_records(n: int) -> list[dict[str, str]]:
+    from .synth import generate
+
+    return generate(n, seed=4)[0]

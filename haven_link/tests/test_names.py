@@ -154,3 +154,70 @@ def test_fast_simplified_conversion_equals_opencc() -> None:
     texts = ["張曉麗", "歐陽娜娜", "陳大文", "乾隆", "頭髮", "鍾國榮", "著名", "台灣", "龍"]
     for text in texts:
         assert to_simplified(text) == _t2s().convert(text)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("family", "given", "han"),
+    [("Sin", "Yin", "冼燕"), ("LIU", "YIMGUEN", "廖艳娟"), ("MO", "NGA", "毛雅"),
+     ("Yen", "Chien", "闫倩"), ("FAAN", "SIN FA", "范倩花"), ("CHOI", "HOI", "蔡海")],
+)  # fmt: skip
+def test_no_bare_consonant_inside_a_word(family: str, given: str, han: str) -> None:
+    """ "Sin" is Cantonese "sin", not pinyin "si" + "n": a syllable without a vowel only
+    stands as a word of its own (Cantonese "Ng"), and the system with the fewest
+    syllables wins ("faan" is one Cantonese syllable, not pinyin "fa" + "an")."""
+    latin = normalise_name(family, given)
+    assert latin.chinese
+    assert not {"m", "n", "ng"} & set(latin.units)
+    assert len(latin.units) == len(normalise_name("", "", han).units)
+    # Written syllables meet the characters' Hong Kong readings.
+    assert set(latin.spellings) & set(normalise_name("", "", han).spellings) >= {
+        w.lower() for w in f"{family} {given}".replace("-", " ").split() if len(w) <= 4
+    } - {"chien", "yen"}
+    assert normalise_name("Ng", "Ka Ming").units == ("wu", "jia", "ming")
+
+
+def test_four_syllables_counted_once_across_columns() -> None:
+    twice = normalise_name("Zhang", "Xiao Li", "Zhang Xiaoli")
+    assert twice.chinese and twice.units == ("zhang", "xiao", "li")
+    assert normalise_name("Ouyang", "Nana Tingting").chinese
+    assert not normalise_name("Ouyang", "Xiaoli Tingting").chinese  # five: not a name
+
+
+@pytest.mark.parametrize(
+    ("family", "given", "units"),
+    [("GEUNG", "LEE-RONG", ("jiang", "li", "rong")), ("Fung", "Sin Qiang", ("feng", "shan", "qiang")),
+     ("Lui", "Qiangbok", ("lv", "qiang", "bo")), ("MO", "LEEGAM", ("wu", "li", "jin"))],
+)  # fmt: skip
+def test_mixed_romanisations(family: str, given: str, units: tuple[str, ...]) -> None:
+    """Hong Kong spellings with pinyin where no Cantonese spelling was at hand: read
+    syllable by syllable in whichever system spells each."""
+    name = normalise_name(family, given)
+    assert name.chinese and name.units == units
+
+
+@pytest.mark.parametrize(
+    ("family", "given"),
+    [("Garcia", "Maria"), ("Tenorio Bueno", "Esuefania"), ("Rubio", "Logan"), ("Case", "Calvn"),
+     ("Sotelo Soto", "Alejo"), ("Zurita Duque", "Amador"), ("Palomo", "Eodia")],
+)  # fmt: skip
+def test_other_names_not_read_as_chinese(family: str, given: str) -> None:
+    """No lone consonants, no vowel-initial syllable inside a word of a mixture, at most
+    four syllables: Spanish and English names stay words."""
+    name = normalise_name(family, given)
+    assert not name.chinese
+    assert name.units == tuple(f"{family} {given}".lower().split())
+
+
+def test_greek_chi_as_h_sounds_alike() -> None:
+    elot = normalise_name("Χατζημιχαήλ", "Παράσχος")
+    loose = normalise_name("HATZIMIHAIL", "PARASHOS")
+    assert elot.units != loose.units
+    assert elot.sounds == loose.sounds
+
+
+def test_sound_triples_for_blocking() -> None:
+    from haven_link._features import name_tokens
+
+    tokens = name_tokens(normalise_name("", "", "张晓丽"))
+    assert tokens["sound_triple"] == ["+".join(sorted(normalise_name("", "", "张晓丽").sounds))]
+    assert name_tokens(normalise_name("Smith", "Mary"))["sound_triple"] == []

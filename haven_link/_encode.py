@@ -13,7 +13,7 @@ import hashlib
 import json
 import multiprocessing as mp
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import reduce
 from itertools import chain, islice, product
 from operator import or_
@@ -104,19 +104,7 @@ class Encodings:
         offsets = np.zeros(len(self) + 1, dtype=np.int64)
         records = np.repeat(np.arange(len(self), dtype=np.int64), np.diff(self.block_offsets))
         np.cumsum(np.bincount(records[keep], minlength=len(self)), out=offsets[1:])
-        return Encodings(
-            self.ids,
-            self.clks,
-            offsets,
-            self.block_keys[keep],
-            self.key_fingerprint,
-            self.schema_fingerprint,
-            self.schema_name,
-            self.bits,
-            self.max_block_size,
-            self.block_sizes,
-            self.block_reference,
-        )
+        return replace(self, block_offsets=offsets, block_keys=self.block_keys[keep])
 
     def key_caps(self, keys: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """The cap (``max_block_size``) of the block of each key."""
@@ -146,18 +134,12 @@ class Encodings:
             if len(rows)
             else np.zeros(0, dtype=np.int64)
         )
-        return Encodings(
-            [self.ids[i] for i in rows],
-            self.clks[rows],
-            offsets,
-            keys.astype(np.int64),
-            self.key_fingerprint,
-            self.schema_fingerprint,
-            self.schema_name,
-            self.bits,
-            self.max_block_size,
-            self.block_sizes,
-            self.block_reference,
+        return replace(
+            self,
+            ids=[self.ids[i] for i in rows],
+            clks=self.clks[rows],
+            block_offsets=offsets,
+            block_keys=keys.astype(np.int64),
         )
 
 

@@ -7,13 +7,14 @@ import re
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from haven.accounts.models import Organisation
 from haven.accounts.roles import Role
 from haven.cases.models import Case
 from haven.referrals.transfer import generate_key_pair
-from haven.testing.personas import PASSWORD, make_personas, make_user
+from haven.testing.personas import make_personas, make_user
+from tests.browser.helpers import signed_in
 
 
 @pytest.fixture
@@ -28,21 +29,9 @@ def world(transactional_db):
     return personas
 
 
-def _signed_in(browser: Browser, base: str, username: str) -> Page:
-    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#login-submit").click()
-    expect(page.locator(".who")).to_contain_text(username)
-    return page
-
-
 def test_case_path_from_first_contact_to_closure(browser: Browser, live_server, world, tmp_path):
     base = live_server.url
-    worker = _signed_in(browser, base, "caseworker-a")
+    worker = signed_in(browser, base, "caseworker-a")
 
     # First contact: open the case.
     worker.goto(f"{base}/cases/")
@@ -71,7 +60,7 @@ def test_case_path_from_first_contact_to_closure(browser: Browser, live_server, 
     expect(worker.locator("#case-stage")).to_have_text("Referred for identification")
 
     # The competent authority takes a positive reasonable-grounds decision.
-    supervisor = _signed_in(browser, base, "supervisor-a")
+    supervisor = signed_in(browser, base, "supervisor-a")
     supervisor.goto(f"{base}/cases/decisions/")
     supervisor.get_by_role("link", name=reference).click()
     decision = supervisor.locator("#decision-form")
@@ -118,7 +107,7 @@ def test_case_path_from_first_contact_to_closure(browser: Browser, live_server, 
     referral.locator("#send-referral").click()
     expect(worker.locator("#referral-status")).to_have_text("Waiting for an answer")
 
-    receiver = _signed_in(browser, base, "caseworker-b")
+    receiver = signed_in(browser, base, "caseworker-b")
     receiver.goto(f"{base}{Case.objects.get(reference=reference).get_absolute_url()}")
     expect(receiver.locator("h1")).not_to_have_text(reference)  # 404 before acceptance
     receiver.goto(f"{base}/referrals/")

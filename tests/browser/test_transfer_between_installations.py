@@ -7,7 +7,7 @@ fingerprints the admins compare out of band, and the package."""
 import json
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from haven.accounts.models import Organisation
 from haven.accounts.roles import Role
@@ -16,21 +16,10 @@ from haven.cases.tests.conftest import case_input
 from haven.referrals.keycards import spoken
 from haven.referrals.transfer import generate_key_pair
 from haven.testing.installations import Installation
-from haven.testing.personas import PASSWORD, make_personas, make_user
+from haven.testing.personas import make_personas, make_user
+from tests.browser.helpers import signed_in
 
 NANJING = "Nanjing Assistance Centre"
-
-
-def _signed_in(browser: Browser, base: str, username: str) -> Page:
-    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#login-submit").click()
-    expect(page.locator(".who")).to_contain_text(username)
-    return page
 
 
 @pytest.fixture
@@ -67,7 +56,7 @@ def test_a_package_crosses_to_another_installation(
 
     # Madrid's admin hands out Madrid's card and registers Nanjing's, typing the fingerprint
     # that Nanjing's admin reads out on the telephone.
-    admin = _signed_in(browser, base, "orgadmin-a")
+    admin = signed_in(browser, base, "orgadmin-a", 20_000)
     admin.goto(f"{base}/referrals/keys/")
     with admin.expect_download() as card_download:
         admin.locator("#download-card").click()
@@ -90,7 +79,7 @@ def test_a_package_crosses_to_another_installation(
     )  # fmt: skip
 
     # Madrid's case worker records the person's consent and exports the package.
-    worker = _signed_in(browser, base, "caseworker-a")
+    worker = signed_in(browser, base, "caseworker-a", 20_000)
     worker.goto(f"{base}{case.get_absolute_url()}")
     worker.locator("#consents summary").click()
     consent = worker.locator("#consent-form")
@@ -113,7 +102,7 @@ def test_a_package_crosses_to_another_installation(
 
     # Nanjing's case worker imports it on the other installation.
     nanjing_url = nanjing.serve()
-    receiver = _signed_in(browser, nanjing_url, "cn-worker")
+    receiver = signed_in(browser, nanjing_url, "cn-worker", 20_000)
     receiver.goto(f"{nanjing_url}/referrals/transfers/import/")
     receiver.get_by_label("Transfer package file").set_input_files(str(package))
     receiver.locator("#import-package").click()

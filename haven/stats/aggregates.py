@@ -221,12 +221,16 @@ def response_indicators(cases: QuerySet[Case]) -> ResponseFigures:
     days: list[int] = []
     within = 0
     total = 0
-    for case_id, decided_on in decisions.values_list("case_id", "decided_on"):
+    # The target counts working days in the deciding organisation's country, as the case's
+    # own deadline does (public holidays included).
+    for case_id, decided_on, country in decisions.values_list(
+        "case_id", "decided_on", "case__organisation__country"
+    ):
         total += 1
         if case_id in referred_on:
             referred = referred_on[case_id]
             days.append((decided_on - referred).days)
-            if decided_on <= add_working_days(referred, RG_TARGET_WORKING_DAYS):
+            if decided_on <= add_working_days(referred, RG_TARGET_WORKING_DAYS, country):
                 within += 1
     referrals = Referral.objects.filter(case__in=cases)
     statuses = Counter(referrals.values_list("status", flat=True))

@@ -102,3 +102,26 @@ def test_the_map_and_every_chart_have_a_table_view(client_for, personas, cases):
     assert html.count("<details>") == html.count('class="chart"')
     assert '<svg class="world-map"' in html
     assert "<script>" not in html and 'style="' not in html
+
+
+def test_the_five_day_target_skips_the_countrys_public_holidays(personas, cases):
+    import datetime
+
+    from haven.cases.models import Case, Decision, TimelineEntry
+    from haven.stats.aggregates import response_indicators
+
+    referred = cases[0]
+    # Referred on Thursday 24 December 2026 in Spain, decided on Monday 4 January 2027:
+    # 25 December and 1 January are holidays, so that is the fifth working day (on a
+    # plain Monday-to-Friday count it would be the sixth, and late).
+    entry = TimelineEntry.objects.get(
+        case=referred, event="stage_changed", params__transition="refer_for_identification"
+    )
+    entry.at = datetime.datetime(2026, 12, 24, 10, tzinfo=datetime.UTC)
+    entry.save(update_fields=["at"])
+    Decision.objects.filter(case=referred).update(decided_on=datetime.date(2027, 1, 4))
+    figures = response_indicators(Case.objects.filter(pk=referred.pk))
+    assert figures.rg_within_target_share == 1.0
+    Decision.objects.filter(case=referred).update(decided_on=datetime.date(2027, 1, 5))
+    late = response_indicators(Case.objects.filter(pk=referred.pk))
+    assert late.rg_within_target_share == 0.0

@@ -10,6 +10,8 @@ The caps differ by rule because the rules' keys differ in how many records share
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
 
@@ -42,36 +44,51 @@ def _limit(
     return source.max_block_pairs(other, keys)
 
 
+@dataclass(frozen=True, slots=True)
+class _SharedKeys:
+    """The keys both sides hold, with where each key's records start and how many there
+    are on each side, into the sorted record arrays ``rec_a`` and ``rec_b``."""
+
+    keys: IntArray
+    start_a: IntArray
+    count_a: IntArray
+    start_b: IntArray
+    count_b: IntArray
+    rec_a: IntArray
+    rec_b: IntArray
+
+
+def _shared_keys(a: Encodings, b: Encodings) -> _SharedKeys:
+    keys_a, rec_a = _sorted_keys(a)
+    keys_b, rec_b = _sorted_keys(b)
+    uniq_a, start_a, count_a = np.unique(keys_a, return_index=True, return_counts=True)
+    uniq_b, start_b, count_b = np.unique(keys_b, return_index=True, return_counts=True)
+    common, ia, ib = np.intersect1d(uniq_a, uniq_b, assume_unique=True, return_indices=True)
+    return _SharedKeys(common, start_a[ia], count_a[ia], start_b[ib], count_b[ib], rec_a, rec_b)
+
+
 def block_ranges(
     a: Encodings, b: Encodings, max_block_size: int | None = None
 ) -> tuple[IntArray, IntArray, IntArray]:
     """Blocks as rows ``[a_start, a_end, b_start, b_end]`` into the returned record arrays;
     one cap for all blocks if ``max_block_size`` is given, else each rule's own (scaled
     to the files' size, see ``Encodings.max_block_pairs``)."""
-    keys_a, rec_a = _sorted_keys(a)
-    keys_b, rec_b = _sorted_keys(b)
-    uniq_a, start_a, count_a = np.unique(keys_a, return_index=True, return_counts=True)
-    uniq_b, start_b, count_b = np.unique(keys_b, return_index=True, return_counts=True)
-    _common, ia, ib = np.intersect1d(uniq_a, uniq_b, assume_unique=True, return_indices=True)
-    na, nb = count_a[ia], count_b[ib]
-    keep = na * nb <= _limit(a, b, _common, max_block_size)
-    blocks = np.stack([start_a[ia], start_a[ia] + na, start_b[ib], start_b[ib] + nb], axis=1)[
-        keep
-    ].astype(np.int64)
+    s = _shared_keys(a, b)
+    na, nb = s.count_a, s.count_b
+    keep = na * nb <= _limit(a, b, s.keys, max_block_size)
+    blocks = np.stack([s.start_a, s.start_a + na, s.start_b, s.start_b + nb], axis=1)[keep].astype(
+        np.int64
+    )
     # Big blocks first so that parallel chunks finish at similar times.
     order = np.argsort(-(na[keep] * nb[keep]), kind="stable")
-    return blocks[order], rec_a, rec_b
+    return blocks[order], s.rec_a, s.rec_b
 
 
 def oversized_keys(a: Encodings, b: Encodings, max_block_size: int | None = None) -> IntArray:
     """Keys whose blocks ``block_ranges`` drops (for matching in chunks, where a chunk of
     ``a`` sees smaller blocks and other limits than the whole)."""
-    keys_a, _ = _sorted_keys(a)
-    keys_b, _ = _sorted_keys(b)
-    uniq_a, count_a = np.unique(keys_a, return_counts=True)
-    uniq_b, count_b = np.unique(keys_b, return_counts=True)
-    common, ia, ib = np.intersect1d(uniq_a, uniq_b, assume_unique=True, return_indices=True)
-    return common[count_a[ia] * count_b[ib] > _limit(a, b, common, max_block_size)]
+    s = _shared_keys(a, b)
+    return s.keys[s.count_a * s.count_b > _limit(a, b, s.keys, max_block_size)]
 
 
 def candidate_count(blocks: IntArray) -> int:

@@ -28,18 +28,6 @@ def _popcnt_intrinsic(typingctx: Any, x: Any) -> Any:
 _popcnt: Any = intrinsic(_popcnt_intrinsic)
 
 
-@njit(cache=True, parallel=True)
-def popcounts(clks: Any) -> Any:
-    n, w = clks.shape
-    out = np.empty(n, dtype=np.int32)
-    for i in prange(n):
-        c = 0
-        for k in range(w):
-            c += _popcnt(clks[i, k])
-        out[i] = c
-    return out
-
-
 @njit(cache=True, inline="always")
 def _common(r: Any, q: Any) -> Any:
     c = 0
@@ -60,6 +48,11 @@ def dice_of_pairs(a: Any, b: Any, pa: Any, pb: Any, ia: Any, ib: Any) -> Any:
     for t in prange(ia.shape[0]):
         out[t] = _dice(a, b, ia[t], ib[t], pa, pb)
     return out
+
+
+def popcounts(clks: Any) -> Any:
+    """Popcount of each row."""
+    return prefix_popcounts(clks, clks.shape[1])
 
 
 @njit(cache=True, parallel=True)

@@ -130,3 +130,10 @@ class RouteRole(models.TextChoices):
     ORIGIN = "origin", _("Origin")
     TRANSIT = "transit", _("Transit")
     DESTINATION = "destination", _("Destination")
+
+
+def label_of(choices: type[models.TextChoices], value: object) -> str:
+    """The label of a stored value in the reader's language; an unknown value (from an older
+    list or another system) as it is."""
+    text = str(value)
+    return str(choices(text).label) if text in choices.values else text

@@ -8,7 +8,6 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -25,17 +24,11 @@ from haven.cases.choices import (
     Sex,
     Stage,
     VulnerabilityLevel,
+    label_of,
 )
 from haven.cases.models import IdentityDocument
 from haven.cases.sharing import SHAREABLE_FIELDS
 from haven.lib.languages import language_name
-
-
-def _label(choices: type[models.TextChoices], value: Any) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return str(value)
 
 
 def _date(value: str | None) -> str:
@@ -54,13 +47,13 @@ def _join(parts: Iterable[str]) -> str:
 
 def _route_stop(stop: dict[str, Any]) -> str:
     dates = " – ".join(d for d in (_date(stop["arrived_on"]), _date(stop["left_on"])) if d)
-    text = f"{_label(RouteRole, stop['role'])}: {_country(stop['country'])}"
+    text = f"{label_of(RouteRole, stop['role'])}: {_country(stop['country'])}"
     return f"{text} ({dates})" if dates else text
 
 
 def _person_value(key: str, value: Any) -> str:
     if key == "sex":
-        return _label(Sex, value)
+        return label_of(Sex, value)
     if key == "date_of_birth":
         return _date(value)
     if key == "citizenships":
@@ -71,7 +64,7 @@ def _person_value(key: str, value: Any) -> str:
         return _join(value)
     if key == "documents":
         return _join(
-            f"{_label(IdentityDocument.Kind, d['kind'])} {d['number']}"
+            f"{label_of(IdentityDocument.Kind, d['kind'])} {d['number']}"
             + (f" ({_country(d['country'])})" if d["country"] else "")
             for d in value
         )
@@ -81,25 +74,27 @@ def _person_value(key: str, value: Any) -> str:
 def shared_lines(data: dict[str, Any]) -> list[tuple[str, str, str]]:
     """``(field, label, text)`` for each shared field, in the order of SHAREABLE_FIELDS;
     an empty text means "not recorded"."""
-    lines: list[tuple[str, str, str]] = [("stage", _("Stage"), _label(Stage, data["stage"]))]
+    lines: list[tuple[str, str, str]] = [("stage", _("Stage"), label_of(Stage, data["stage"]))]
     for key, value in data["person"].items():
         lines.append((key, str(SHAREABLE_FIELDS[key]), _person_value(key, value)))
     case_values = {
-        "first_contact": lambda v: _label(FirstContact, v) if v else "",
-        "exploitation_types": lambda v: _join(_label(ExploitationType, t) for t in v),
+        "first_contact": lambda v: label_of(FirstContact, v) if v else "",
+        "exploitation_types": lambda v: _join(label_of(ExploitationType, t) for t in v),
         "child": lambda v: "" if v is None else (_("yes") if v else _("no")),
-        "risk_level": lambda v: _label(RiskLevel, v),
+        "risk_level": lambda v: label_of(RiskLevel, v),
         "route": lambda v: " → ".join(_route_stop(s) for s in v),
         "decisions": lambda v: _join(
-            f"{_label(DecisionKind, d['kind'])}: {_label(Outcome, d['outcome'])}"
+            f"{label_of(DecisionKind, d['kind'])}: {label_of(Outcome, d['outcome'])}"
             f" ({_date(d['decided_on'])})"
             for d in v
         ),
         "needs": lambda v: _join(
-            f"{_label(VulnerabilityLevel, n['level'])}: {_label(RiskLevel, n['risk'])}" for n in v
+            f"{label_of(VulnerabilityLevel, n['level'])}: {label_of(RiskLevel, n['risk'])}"
+            for n in v
         ),
         "services": lambda v: _join(
-            f"{_label(ServiceKind, s['kind'])} ({_label(ServiceStatus, s['status'])})" for s in v
+            f"{label_of(ServiceKind, s['kind'])} ({label_of(ServiceStatus, s['status'])})"
+            for s in v
         ),
     }
     for key, render in case_values.items():

@@ -18,6 +18,7 @@ from haven.cases.choices import (
     ServiceStatus,
     Stage,
     VulnerabilityLevel,
+    label_of,
 )
 from haven.cases.models import TimelineEntry
 from haven.lib.languages import language_name
@@ -61,7 +62,7 @@ def _label(name: str, value: Any) -> str:
     if name == "kind" and value in ServiceKind.values:
         choices = ServiceKind
     if choices is not None and value in choices.values:
-        return str(choices(value).label)
+        return label_of(choices, value)
     if name == "first_contact" and not value:
         return str(_("not recorded"))
     return str(value)

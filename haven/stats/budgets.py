@@ -20,8 +20,8 @@ from haven.accounts.roles import Role
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
 from haven.security.policy import require
-from haven.stats.models import BudgetChange, PrivacyBudget
-from haven.stats.releases import dataset_of, ledger_for
+from haven.stats.models import BudgetChange
+from haven.stats.releases import dataset_of, ledger_for, lock_budget
 
 BUDGET_ROLES = (Role.ORG_ADMIN, Role.SUPERVISOR)
 # A total may equal what was spent up to float rounding (the ledger's own slack).
@@ -96,9 +96,8 @@ def set_budget(*, actor: User, epsilon: float, delta: float, reason: str) -> Bud
     if errors:
         raise BudgetChangeRefusedError(errors)
     with transaction.atomic():
-        PrivacyBudget.objects.get_or_create(dataset=dataset)
-        budget = PrivacyBudget.objects.select_for_update().get(dataset=dataset)
-        ledger = ledger_for(dataset)
+        budget = lock_budget(dataset)
+        ledger = ledger_for(dataset, budget)
         if epsilon * (1 + _SLACK) < ledger.spent_epsilon:
             errors["epsilon"] = _(
                 "The total epsilon cannot be set below what releases have already spent "

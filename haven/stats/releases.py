@@ -55,8 +55,10 @@ def dataset_of(user: User) -> str:
     return f"organisation-{user.organisation_id}"
 
 
-def ledger_for(dataset: str) -> BudgetLedger:
-    budget, _created = PrivacyBudget.objects.get_or_create(dataset=dataset)
+def ledger_for(dataset: str, budget: PrivacyBudget | None = None) -> BudgetLedger:
+    """The dataset's ledger; pass the budget row when it is already locked and read."""
+    if budget is None:
+        budget, _created = PrivacyBudget.objects.get_or_create(dataset=dataset)
     rows = BudgetEntry.objects.filter(dataset=dataset).values_list(
         "epsilon", "delta", "label", "at"
     )
@@ -101,6 +103,13 @@ def _cells(release: Any) -> list[dict[str, Any]]:
     ]
 
 
+def lock_budget(dataset: str) -> PrivacyBudget:
+    """The dataset's budget row, locked until the transaction ends: one writer at a time
+    (a release or a budget change), so two never share the last of the budget."""
+    PrivacyBudget.objects.get_or_create(dataset=dataset)
+    return PrivacyBudget.objects.select_for_update().get(dataset=dataset)
+
+
 def create_release(
     *,
     actor: User,
@@ -117,10 +126,7 @@ def create_release(
         raise PermissionDenied
     dataset = dataset_of(actor)
     with transaction.atomic():
-        # One writer at a time per dataset, so that two releases never share the last budget.
-        PrivacyBudget.objects.get_or_create(dataset=dataset)
-        PrivacyBudget.objects.select_for_update().get(dataset=dataset)
-        ledger = ledger_for(dataset)
+        ledger = ledger_for(dataset, lock_budget(dataset))
         records = [publication_record(row) for row in rows_for(organisations_in_scope(actor))]
         try:
             computed = compute_release(

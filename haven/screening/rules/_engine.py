@@ -105,19 +105,13 @@ def assess_request(
     chosen = max(scores, key=lambda s: s.outcome)
     both = len(scores) > 1
     tie = both and all(s.outcome == chosen.outcome for s in scores)
-    missing = missing_indicators(
-        scores, group_classes(cat, profiles), yes, no, _catalogue_order(cat)
-    )
+    order = _catalogue_order(cat)
+    missing = missing_indicators(scores, group_classes(cat, profiles), yes, no, order)
     present = tuple(chosen.present_ids(n, yes) for n in range(len(DIMENSIONS)))
     # A "yes" outside every set scored (a sexual-exploitation indicator under "labour") would
     # otherwise vanish without a word; the explanation names it.
-    counted = {i for s in scores for i in (*s.table.class_of, *s.table.act_ids)}
-    order = _catalogue_order(cat)
     not_counted = tuple(
-        sorted(
-            (i for i in yes - counted if not cat.is_urgent_item(i)),
-            key=lambda i: order.get(i, len(order)),
-        )
+        sorted(yes - _scored_ids(cat, profiles), key=lambda i: order.get(i, len(order)))
     )
     return Assessment(
         profile=chosen.table.profile,
@@ -147,6 +141,15 @@ def assess_request(
         catalogue_version=cat.version,
         engine_version=ENGINE_VERSION,
     )
+
+
+@functools.lru_cache(maxsize=32)
+def _scored_ids(catalogue: Catalogue, profiles: tuple[Profile, ...]) -> frozenset[str]:
+    """Every ID the profiles' sets count, plus the urgent items (never "not counted")."""
+    tables = profile_tables(catalogue)
+    return frozenset(
+        i for p in profiles for i in (*tables[p].class_of, *tables[p].act_ids)
+    ) | frozenset(u.id for u in catalogue.urgent_items)
 
 
 @functools.lru_cache(maxsize=8)

@@ -17,7 +17,7 @@ from haven.accounts.models import Organisation, User
 from haven.cases.choices import ConsentPurpose
 from haven.cases.models import Case, Consent
 from haven.cases.policy import CaseError
-from haven.referrals import keycards, transfer
+from haven.referrals import keycards, policy, transfer
 from haven.referrals.models import OrganisationKeyPair
 
 
@@ -87,7 +87,7 @@ class Command(BaseCommand):
         self.stdout.write(f"new key pair {keycards.spoken(pair.fingerprint)}")
 
     def _card(self, user: User, options: dict[str, Any]) -> None:
-        if not transfer.policy.may_manage_keys(user):
+        if not policy.may_manage_keys(user):
             self._fail("only an organisation admin hands out key cards")
         pair = transfer.active_key(user.organisation_id)
         if pair is None:
@@ -145,7 +145,7 @@ class Command(BaseCommand):
         )
 
     def _keys(self, user: User, options: dict[str, Any]) -> None:
-        if not transfer.policy.may_manage_keys(user):
+        if not policy.may_manage_keys(user):
             self._fail("only an organisation admin lists transfer keys")
         for pair in OrganisationKeyPair.objects.select_related("organisation").order_by(
             "organisation__name", "-created_at"

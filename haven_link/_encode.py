@@ -23,13 +23,15 @@ from typing import IO, Any
 import numpy as np
 import numpy.typing as npt
 
+from ._blake2 import Arena, hash_joins, keyed_state
 from ._dates import day_features, year_features
 from ._errors import InputError, KeyMismatchError, SchemaError
 from ._features import Tokens, bigrams, field_tokens, name_tokens, read_date
 from ._keys import LinkageSecret
-from ._names import combine_parts, name_part, text_words
+from ._names import PersonName, combine_parts, name_part, text_words
 from ._progress import progress
 from ._schema import FieldSpec, Schema
+from ._wordbits import WordBits
 
 # 2: blocking keys carry their rule (per-rule caps); version-1 files would silently miss.
 ENCODING_FORMAT = 2
@@ -60,6 +62,17 @@ def block_scale(pairs: float, reference: int) -> float:
     """Factor on the squared caps for files with ``pairs`` record pairs (``reference``
     records a side being factor 1), within ``MIN_BLOCK_SCALE``-``MAX_BLOCK_SCALE``."""
     return min(max(pairs / float(reference) ** 2, MIN_BLOCK_SCALE), MAX_BLOCK_SCALE)
+
+
+def _person_name(values: tuple[str, ...]) -> PersonName:
+    """normalise_name without its cache: whole names rarely repeat, and values are cached
+    by the encoder; the columns' parts are cached and do repeat."""
+    padded = [*values, "", ""][:3]
+    return combine_parts(
+        name_part(padded[0], True, False),
+        name_part(padded[1], False, False),
+        name_part(padded[2], True, True),
+    )
 
 
 # A distinct field value: its bits, and its blocking tokens (interned ids), one tuple per
@@ -172,6 +185,22 @@ class Encoder:
         self._word_cache: dict[str, dict[tuple[str, str | None], int]] = {
             f.name: {} for f in schema.fields
         }
+
+        def state(field: str, part: str, k: int) -> tuple[npt.NDArray[np.uint64], int]:
+            key = secret.derive(f"bloom/{schema.name}/{field}/{part}")
+            return keyed_state(key, 2 * max(k, 1)), k
+
+        self._word_bits = {
+            f.name: WordBits(
+                schema.bits,
+                state(f.name, whole, f.hashes.get(whole, 0)),
+                state(f.name, "bigram", f.hashes.get("bigram", 0)),
+                state(f.name, "sound", f.hashes.get("sound", 0)),
+            )
+            for f in schema.fields
+            if f.kind in ("person_name", "text")
+            for whole in ["unit" if f.kind == "person_name" else "token"]
+        }
         # Blocking parts used per field, and rules as (field index, slot in those parts).
         index = {f.name: i for i, f in enumerate(schema.fields)}
         self._block_parts: list[list[str]] = [[] for _ in schema.fields]
@@ -191,7 +220,9 @@ class Encoder:
         self._token_ids: list[list[dict[str, int]]] = [[{} for _ in p] for p in self._block_parts]
         self._token_bytes: list[list[list[bytes]]] = [[[] for _ in p] for p in self._block_parts]
         self._block_cache: list[dict[tuple[int, ...], int]] = [{} for _ in self._rules]
-        self._block_codes: list[dict[int, int]] = [{} for _ in self._rules]  # packed ids
+        # Interned token bytes laid out for the compiled block-key hashing.
+        self._arenas = [[Arena() for _ in p] for p in self._block_parts]
+        self._block_state = keyed_state(secret.derive(f"block/{schema.name}"), 8)
         self.fingerprint = secret.fingerprint()
 
     # -- bits of one token, word, and field value -------------------------------------
@@ -227,6 +258,26 @@ class Encoder:
             cache[key] = mask
         return mask
 
+    def _prefetch(self, spec: FieldSpec, keys: Iterable[Any]) -> None:
+        """Put the bits of the new words among ``keys`` (as for ``_word_mask``) in the
+        cache, computed together by compiled code; non-ASCII words, and names with an
+        empty sound, are left to ``_word_mask``."""
+        cache = self._word_cache[spec.name]
+        new = [
+            key
+            for key in dict.fromkeys(keys)
+            if key not in cache
+            and (key.isascii() if isinstance(key, str) else key[0].isascii() and key[1])
+        ]
+        if not new:
+            return
+        bits = self._word_bits[spec.name]
+        if isinstance(new[0], str):
+            masks = bits.masks(new)
+        else:
+            masks = bits.masks([w for w, _ in new], [sound for _, sound in new])
+        cache.update(zip(new, masks, strict=True))
+
     def _masks_of(self, spec: FieldSpec, keys: Iterable[Any], part: str | None = None) -> int:
         """OR of the cached masks of words (``part`` None) or of one part's tokens."""
         cache = self._word_cache[spec.name] if part is None else self._masks[(spec.name, part)]
@@ -258,14 +309,9 @@ class Encoder:
         return tuple(map(table.__getitem__, tokens))
 
     def _name_value(self, index: int, spec: FieldSpec, values: tuple[str, ...]) -> _Value:
-        # normalise_name without its cache: whole names rarely repeat, and this value is
-        # cached by the caller; the columns' parts are cached and do repeat.
-        padded = [*values, "", ""][:3]
-        name = combine_parts(
-            name_part(padded[0], True, False),
-            name_part(padded[1], False, False),
-            name_part(padded[2], True, True),
-        )
+        return self._name_value_of(index, spec, _person_name(values))
+
+    def _name_value_of(self, index: int, spec: FieldSpec, name: PersonName) -> _Value:
         mask = self._masks_of(spec, zip(name.units, name.sounds, strict=True))
         if name.spellings and spec.hashes.get("spelling", 0):
             mask |= self._masks_of(spec, name.spellings, "spelling")
@@ -275,6 +321,37 @@ class Encoder:
             for slot, part in enumerate(self._block_parts[index])
         )
         return mask, tokens
+
+    def _text_value(self, index: int, spec: FieldSpec, words: list[str]) -> _Value:
+        mask = self._masks_of(spec, words)
+        found: Tokens = {"token": words, "prefix": [w[:3] for w in words]}
+        return mask, self._interned(index, found)
+
+    def _interned(self, index: int, found: Tokens) -> tuple[tuple[int, ...], ...]:
+        return tuple(
+            [
+                self._intern(index, slot, found.get(part, ()))
+                for slot, part in enumerate(self._block_parts[index])
+            ]
+        )
+
+    def _new_values(self, index: int, keys: list[Any]) -> list[_Value]:
+        """Values of a batch's new distinct keys of field ``index``: names and text are
+        normalised first, so that their new words' bits are computed together."""
+        spec = self.schema.fields[index]
+        single = len(spec.columns) == 1
+        if spec.kind == "person_name":
+            names = [_person_name((key,) if single else key) for key in keys]
+            self._prefetch(spec, (w for n in names for w in zip(n.units, n.sounds, strict=True)))
+            return [self._name_value_of(index, spec, name) for name in names]
+        if spec.kind == "text":
+            texts = [
+                [w for value in ((key,) if single else key) for w in text_words(value)]
+                for key in keys
+            ]
+            self._prefetch(spec, (w for words in texts for w in words))
+            return [self._text_value(index, spec, words) for words in texts]
+        return [self._value(index, (key,) if single else key) for key in keys]
 
     def _date_value(self, index: int, spec: FieldSpec, text: str) -> _Value:
         """A date's bits and tokens from those of its year and of its month and day, which
@@ -316,21 +393,14 @@ class Encoder:
         if spec.kind == "date":
             return self._date_value(index, spec, values[0])
         if spec.kind == "text":
-            words = [w for value in values for w in text_words(value)]
-            mask = self._masks_of(spec, words)
-            found: Tokens = {"token": words, "prefix": [w[:3] for w in words]}
-        else:
-            found = field_tokens(spec, dict(zip(spec.columns, values, strict=True)))
-            mask = 0
-            for part, k in spec.hashes.items():
-                if k:
-                    for token in found.get(part, ()):
-                        mask |= self._mask(spec.name, part, k, token)
-        tokens = tuple(
-            self._intern(index, slot, found.get(part, ()))
-            for slot, part in enumerate(self._block_parts[index])
-        )
-        return mask, tokens
+            return self._text_value(index, spec, [w for v in values for w in text_words(v)])
+        found = field_tokens(spec, dict(zip(spec.columns, values, strict=True)))
+        mask = 0
+        for part, k in spec.hashes.items():
+            if k:
+                for token in found.get(part, ()):
+                    mask |= self._mask(spec.name, part, k, token)
+        return mask, self._interned(index, found)
 
     def _trim(self) -> None:
         """Keep caches bounded; only between batches, while no token id is in use."""
@@ -339,7 +409,6 @@ class Encoder:
             *self._masks.values(),
             *self._word_cache.values(),
             *self._block_cache,
-            *self._block_codes,
         ]
         for cache in caches:
             if len(cache) > _CACHE_LIMIT:
@@ -350,7 +419,6 @@ class Encoder:
                 *self._values,
                 *self._date_pieces,
                 *self._block_cache,
-                *self._block_codes,
             ]
             for cache in held:
                 cache.clear()
@@ -359,6 +427,7 @@ class Encoder:
                     table.clear()
                     self._token_text[index][slot].clear()
                     self._token_bytes[index][slot].clear()
+                    self._arenas[index][slot] = Arena()
 
     def _block_hash(self, rule: int, ids: tuple[int, ...]) -> int:
         cache = self._block_cache[rule]
@@ -427,11 +496,12 @@ class Encoder:
             distinct = list(dict.fromkeys(keys))
             cache = self._values[index]
             known = list(map(cache.get, distinct))
-            values: list[_Value] = []
-            for key, value in zip(distinct, known, strict=True):
-                if value is None:
-                    value = cache[key] = self._value(index, (key,) if len(cols) == 1 else key)
-                values.append(value)
+            if None in known:
+                missing = [i for i, value in enumerate(known) if value is None]
+                fresh = self._new_values(index, [distinct[i] for i in missing])
+                for i, value in zip(missing, fresh, strict=True):
+                    known[i] = cache[distinct[i]] = value
+            values: list[_Value] = known  # type: ignore[assignment]
             position = dict(zip(distinct, range(len(distinct)), strict=True))
             codes = np.fromiter(map(position.__getitem__, keys), dtype=np.intp, count=n)
             raw = b"".join([v[0].to_bytes(self._nbytes, "little") for v in values])
@@ -502,50 +572,38 @@ class Encoder:
     def _hash_combinations(
         self, rule: int, ids: list[npt.NDArray[np.int64]]
     ) -> npt.NDArray[np.int64]:
-        """Keys of one rule's token combinations (arrays of ids, one per part)."""
+        """Keys of one rule's token combinations (arrays of ids, one per part): the clear
+        text ``f"{rule}\x1f" + "\x1e".join(tokens)`` hashed by compiled BLAKE2b, each
+        distinct combination once."""
         items = self._rules[rule]
         sizes = [len(self._token_text[f][slot]) for f, slot in items]
-        if len(items) * _ID_BITS > 63 or max(sizes) >= 1 << _ID_BITS:
+        if len(items) > 3:
             rows, inverse = np.unique(np.stack(ids, axis=1), axis=0, return_inverse=True)
             combos = zip(*[c.tolist() for c in rows.T], strict=True)
             hashed = [self._block_hash(rule, c) for c in combos]
             return np.asarray(hashed, dtype=np.int64)[inverse.reshape(-1)]
-        # Combinations packed into one integer, so numpy finds the distinct ones and a
-        # dict lookup per distinct one finds those already hashed.
-        code = ids[0]
-        for column in ids[1:]:
-            code = (code << _ID_BITS) | column
-        distinct, inverse = np.unique(code, return_inverse=True)
-        cache = self._block_codes[rule]
-        found = [cache.get(key) for key in distinct.tolist()]
-        if None in found:
-            missing = np.array([i for i, h in enumerate(found) if h is None], dtype=np.intp)
-            packed = distinct[missing]
+        if len(items) * _ID_BITS <= 63 and max(sizes) < 1 << _ID_BITS:
+            # Packed into one integer, so numpy finds the distinct combinations.
+            code = ids[0]
+            for column in ids[1:]:
+                code = (code << _ID_BITS) | column
+            distinct, inverse = np.unique(code, return_inverse=True)
             columns = [
-                ((packed >> (_ID_BITS * (len(items) - 1 - j))) & _ID_MASK).tolist()
+                (distinct >> (_ID_BITS * (len(items) - 1 - j))) & _ID_MASK
                 for j in range(len(items))
             ]
-            # The clear text is f"{rule}\x1f" + "\x1e".join(tokens), fed in pieces.
-            base = self._block_hasher.copy()
-            base.update(f"{rule}\x1f".encode())
-            pieces = [self._token_bytes[f][slot] for f, slot in items]
-            digests = []
-            if len(items) == 1:
-                first = pieces[0]
-                for i in columns[0]:
-                    hasher = base.copy()
-                    hasher.update(first[i])
-                    digests.append(hasher.digest())
-            else:
-                for combo in zip(*columns, strict=True):
-                    hasher = base.copy()
-                    hasher.update(b"\x1e".join([t[i] for t, i in zip(pieces, combo, strict=True)]))
-                    digests.append(hasher.digest())
-            tagged = (np.frombuffer(b"".join(digests), dtype="<i8") & ~RULE_MASK) | rule
-            hashed = tagged.tolist()
-            for i, key, value in zip(missing.tolist(), packed.tolist(), hashed, strict=True):
-                found[i] = cache[key] = value
-        return np.asarray(found, dtype=np.int64)[inverse.reshape(-1)]
+        else:
+            columns, inverse = ids, np.arange(len(ids[0]))
+        arenas = [self._arenas[f][slot].sync(self._token_bytes[f][slot]) for f, slot in items]
+        args: list[Any] = []
+        for j in range(3):
+            arena = arenas[min(j, len(items) - 1)]
+            column = columns[min(j, len(items) - 1)]
+            args += [arena.buf, arena.starts, arena.lengths, np.ascontiguousarray(column)]
+        prefix = np.frombuffer(f"{rule}\x1f".encode(), dtype=np.uint8)
+        digests = hash_joins(self._block_state, prefix, len(items), *args).view(np.int64)
+        tagged = (digests & ~RULE_MASK) | rule
+        return tagged[inverse.reshape(-1)]
 
 
 # Set in the parent just before forking workers, so that they inherit the encoder (and

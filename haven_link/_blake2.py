@@ -1,0 +1,234 @@
+"""Keyed BLAKE2b (RFC 7693) compiled with numba, for hashing many short messages at once.
+
+The output is exactly ``hashlib.blake2b(message, key=key, digest_size=n)``: the encoder
+hashes hundreds of thousands of tokens and blocking keys per second, and one call per
+message from Python cost more than the hashing itself. The state after the key block is
+computed once per key (as ``hasher.copy()`` does in Python), so each message of up to 128
+bytes costs one compression.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from numba import njit
+
+_IV = np.array(
+    [
+        0x6A09E667F3BCC908,
+        0xBB67AE8584CAA73B,
+        0x3C6EF372FE94F82B,
+        0xA54FF53A5F1D36F1,
+        0x510E527FADE682D1,
+        0x9B05688C2B3E6C1F,
+        0x1F83D9ABFB41BD6B,
+        0x5BE0CD19137E2179,
+    ],
+    dtype=np.uint64,
+)
+_U64 = np.uint64
+_ALL_ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+@njit(cache=True, inline="always")
+def _rotr(x: Any, n: Any) -> Any:
+    return (x >> _U64(n)) | (x << _U64(64 - n))
+
+
+@njit(cache=True, inline="always")
+def _g(a: Any, b: Any, c: Any, d: Any, x: Any, y: Any) -> Any:
+    a = a + b + x
+    d = _rotr(d ^ a, 32)
+    c = c + d
+    b = _rotr(b ^ c, 24)
+    a = a + b + y
+    d = _rotr(d ^ a, 16)
+    c = c + d
+    b = _rotr(b ^ c, 63)
+    return a, b, c, d
+
+
+@njit(cache=True, inline="always")
+def _round(v: Any, m: Any, s: Any) -> Any:
+    """One round: columns, then diagonals; ``s`` is the round's message permutation."""
+    v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15 = v
+    v0, v4, v8, v12 = _g(v0, v4, v8, v12, m[s[0]], m[s[1]])
+    v1, v5, v9, v13 = _g(v1, v5, v9, v13, m[s[2]], m[s[3]])
+    v2, v6, v10, v14 = _g(v2, v6, v10, v14, m[s[4]], m[s[5]])
+    v3, v7, v11, v15 = _g(v3, v7, v11, v15, m[s[6]], m[s[7]])
+    v0, v5, v10, v15 = _g(v0, v5, v10, v15, m[s[8]], m[s[9]])
+    v1, v6, v11, v12 = _g(v1, v6, v11, v12, m[s[10]], m[s[11]])
+    v2, v7, v8, v13 = _g(v2, v7, v8, v13, m[s[12]], m[s[13]])
+    v3, v4, v9, v14 = _g(v3, v4, v9, v14, m[s[14]], m[s[15]])
+    return (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15)
+
+
+@njit(cache=True)
+def _compress(h: Any, m: Any, counter: Any, last: Any) -> None:
+    """One compression of ``h`` with the message words ``m`` (16 of them). The working
+    vector lives in locals and the rounds are written out with constant permutations:
+    through an array and a loop it ran several times slower."""
+    v = (
+        h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7],
+        _IV[0], _IV[1], _IV[2], _IV[3],
+        _IV[4] ^ _U64(counter), _IV[5], _IV[6] ^ _ALL_ONES if last else _IV[6], _IV[7],
+    )  # fmt: skip
+    v = _round(v, m, (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15))
+    v = _round(v, m, (14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3))
+    v = _round(v, m, (11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4))
+    v = _round(v, m, (7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8))
+    v = _round(v, m, (9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13))
+    v = _round(v, m, (2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9))
+    v = _round(v, m, (12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11))
+    v = _round(v, m, (13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10))
+    v = _round(v, m, (6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5))
+    v = _round(v, m, (10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0))
+    v = _round(v, m, (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15))
+    v = _round(v, m, (14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3))
+    for i in range(8):
+        h[i] ^= v[i] ^ v[i + 8]
+
+
+@njit(cache=True, inline="always")
+def _load(m: Any, buf: Any, offset: Any, length: Any) -> None:
+    """Message words of ``buf[offset:offset+length]`` (at most 128 bytes), zero-padded."""
+    for i in range(16):
+        m[i] = _U64(0)
+    for i in range(length):
+        m[i >> 3] |= _U64(buf[offset + i]) << _U64((i & 7) * 8)
+
+
+def keyed_state(key: bytes, digest_size: int) -> npt.NDArray[np.uint64]:
+    """The chaining state after the key block: what every message under ``key`` starts
+    from. Keys are 1-64 bytes, digests 1-64 bytes, as in hashlib."""
+    if not 0 < len(key) <= 64 or not 0 < digest_size <= 64:
+        raise ValueError("BLAKE2b keys and digests are 1 to 64 bytes")
+    h = _IV.copy()
+    h[0] ^= np.uint64(0x01010000 | (len(key) << 8) | digest_size)
+    m = np.zeros(16, dtype=np.uint64)
+    _load(m, np.frombuffer(key, dtype=np.uint8), 0, len(key))
+    _compress(h, m, 128, False)
+    return h
+
+
+@njit(cache=True)
+def _hash_into(state: Any, buf: Any, start: Any, length: Any, h: Any, m: Any) -> None:
+    """Hash ``buf[start:start+length]`` (non-empty) from ``state`` into ``h``; ``m`` is
+    scratch for 16 words."""
+    for i in range(8):
+        h[i] = state[i]
+    done = 0
+    while length - done > 128:
+        _load(m, buf, start + done, 128)
+        _compress(h, m, 128 + done + 128, False)
+        done += 128
+    _load(m, buf, start + done, length - done)
+    _compress(h, m, 128 + length, True)
+
+
+@njit(cache=True)
+def hash_first_words(state: Any, buf: Any, starts: Any, lengths: Any, words: Any) -> Any:
+    """The first ``words`` 64-bit words (little-endian) of each message's digest; messages
+    are ``buf[starts[i]:starts[i]+lengths[i]]``, none empty."""
+    out = np.empty((starts.shape[0], words), dtype=np.uint64)
+    h = np.empty(8, dtype=np.uint64)
+    m = np.empty(16, dtype=np.uint64)
+    for i in range(starts.shape[0]):
+        _hash_into(state, buf, starts[i], lengths[i], h, m)
+        for w in range(words):
+            out[i, w] = h[w]
+    return out
+
+
+def hash_messages(
+    state: npt.NDArray[np.uint64], messages: list[bytes], words: int
+) -> npt.NDArray[np.uint64]:
+    """``hash_first_words`` of a list of non-empty byte strings."""
+    lengths = np.fromiter(map(len, messages), dtype=np.int64, count=len(messages))
+    starts = np.zeros(len(messages), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=starts[1:])
+    buf = np.frombuffer(b"".join(messages), dtype=np.uint8)
+    return hash_first_words(state, buf, starts, lengths, words)  # type: ignore[no-any-return]
+
+
+class Arena:
+    """Byte strings appended over time, laid out for compiled code: one buffer, with each
+    string's start and length. ``sync`` adds those appended to a list since the last call."""
+
+    def __init__(self) -> None:
+        self.buf = np.zeros(0, dtype=np.uint8)
+        self.starts = np.zeros(0, dtype=np.int64)
+        self.lengths = np.zeros(0, dtype=np.int64)
+
+    def sync(self, items: list[bytes]) -> Arena:
+        count = len(self.starts)
+        if len(items) < count:  # the list was emptied and refilled: start again
+            self.__init__()  # type: ignore[misc]
+            count = 0
+        if len(items) > count:
+            new = items[count:]
+            lengths = np.fromiter(map(len, new), dtype=np.int64, count=len(new))
+            starts = np.zeros(len(new), dtype=np.int64)
+            np.cumsum(lengths[:-1], out=starts[1:])
+            starts += len(self.buf)
+            self.buf = np.concatenate([self.buf, np.frombuffer(b"".join(new), dtype=np.uint8)])
+            self.starts = np.concatenate([self.starts, starts])
+            self.lengths = np.concatenate([self.lengths, lengths])
+        return self
+
+
+@njit(cache=True)
+def _copy(dst: Any, pos: Any, src: Any, start: Any, length: Any) -> Any:
+    for k in range(length):
+        dst[pos + k] = src[start + k]
+    return pos + length
+
+
+@njit(cache=True)
+def hash_joins(
+    state: Any,
+    prefix: Any,
+    parts: Any,
+    b0: Any,
+    s0: Any,
+    l0: Any,
+    i0: Any,
+    b1: Any,
+    s1: Any,
+    l1: Any,
+    i1: Any,
+    b2: Any,
+    s2: Any,
+    l2: Any,
+    i2: Any,
+) -> Any:
+    """First digest word of ``prefix + t0 [+ 0x1e + t1 [+ 0x1e + t2]]`` for each row, where
+    ``tj`` is string ``ij[row]`` of arena ``(bj, sj, lj)``; ``parts`` (1-3) says how many."""
+    n = i0.shape[0]
+    longest = prefix.shape[0] + parts
+    longest += l0.max() if l0.shape[0] else 0
+    if parts > 1 and l1.shape[0]:
+        longest += l1.max()
+    if parts > 2 and l2.shape[0]:
+        longest += l2.max()
+    msg = np.empty(longest, dtype=np.uint8)
+    msg[: prefix.shape[0]] = prefix
+    out = np.empty(n, dtype=np.uint64)
+    h = np.empty(8, dtype=np.uint64)
+    m = np.empty(16, dtype=np.uint64)
+    for r in range(n):
+        t = i0[r]
+        pos = _copy(msg, prefix.shape[0], b0, s0[t], l0[t])
+        if parts > 1:
+            msg[pos] = 0x1E
+            t = i1[r]
+            pos = _copy(msg, pos + 1, b1, s1[t], l1[t])
+        if parts > 2:
+            msg[pos] = 0x1E
+            t = i2[r]
+            pos = _copy(msg, pos + 1, b2, s2[t], l2[t])
+        _hash_into(state, msg, 0, pos, h, m)
+        out[r] = h[0]
+    return out

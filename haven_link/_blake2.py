@@ -150,7 +150,7 @@ def hash_messages(
     starts = np.zeros(len(messages), dtype=np.int64)
     np.cumsum(lengths[:-1], out=starts[1:])
     buf = np.frombuffer(b"".join(messages), dtype=np.uint8)
-    return hash_first_words(state, buf, starts, lengths, words)  # type: ignore[no-any-return]
+    return hash_first_words(state, buf, starts, lengths, words)
 
 
 class Arena:

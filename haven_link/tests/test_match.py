@@ -120,3 +120,34 @@ def test_bad_threshold(schema, secret) -> None:
     a = encode_records([CHINESE], schema, secret)
     with pytest.raises(HavenLinkError):
         match(a, a, threshold=1.5)
+
+
+@pytest.mark.parametrize("nb", [0, 1, 3, 4, 6])
+def test_lane_kernel_edges(nb: int) -> None:
+    """The 1024-bit kernel takes b 4 rows at a time: b not a whole number of groups, empty
+    or all-zero rows, and a pair exactly at t (Dice 16/20 = 0.8) must still match naive."""
+    rng = np.random.default_rng(nb)
+    bits = rng.random((5, 1024)) < 0.76
+    bits[0] = False
+    bits[1, :] = False
+    bits[1, :10] = True
+    b_bits = rng.random((nb, 1024)) < 0.76
+    if nb > 1:
+        b_bits[0] = False
+        b_bits[1, :] = False
+        b_bits[1, 2:12] = True
+    pack = lambda x: np.packbits(x, axis=1, bitorder="little").view("<u8").astype(np.uint64)  # noqa: E731
+    a, b = pack(bits), pack(b_bits).reshape(nb, 16)
+
+    def pc(x: np.ndarray) -> np.ndarray:
+        return np.asarray(np.bitwise_count(x).sum(axis=-1))
+
+    total = pc(a)[:, None] + pc(b)[None]
+    naive = np.where(total > 0, 2 * pc(a[:, None] & b[None]) / np.maximum(total, 1), 0.0)
+    for t in (0.5, 0.8, 0.9):
+        ia, ib, s = all_pairs_above(a, b, t)
+        expected = set(zip(*np.nonzero((naive >= t - 1e-9) & (total > 0)), strict=True))
+        assert set(zip(ia.tolist(), ib.tolist(), strict=True)) == expected
+        np.testing.assert_allclose(s, naive[ia, ib], rtol=1e-6)
+        if nb > 1 and t == 0.8:
+            assert (1, 1) in expected

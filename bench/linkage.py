@@ -133,6 +133,8 @@ def ours_pprl(
     truth: set[tuple[str, str]],
     schema: Any,
 ) -> tuple[Row, Any, Any]:
+    # Compiled kernels load outside the timing (once per process), as for clkhash.
+    encode_records(a[:20], schema, SECRET)
     t0 = time.perf_counter()
     ea = encode_records(a, schema, SECRET)
     eb = encode_records(b, schema, SECRET)

@@ -13,14 +13,7 @@ import numpy as np
 from ._blocking import oversized_keys
 from ._encode import Encodings
 from ._errors import HavenLinkError
-from ._match import (
-    SCORE_FLOOR,
-    Candidates,
-    MatchResult,
-    assign_one_to_one,
-    score_candidates,
-)
-from ._threshold import valley_threshold
+from ._match import SCORE_FLOOR, Candidates, MatchResult, decide, score_candidates
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -75,8 +68,4 @@ def match_distributed(
         sum(p.comparisons for p in parts),
         np.sum([p.histogram for p in parts], axis=0),
     )
-    estimated = threshold is None
-    if threshold is None:
-        threshold = max(SCORE_FLOOR, valley_threshold(merged.histogram[:-1]))
-    ia, ib, sim = assign_one_to_one(merged, threshold, len(a), len(b))
-    return MatchResult(ia, ib, sim, float(threshold), estimated, merged.comparisons)
+    return decide(merged, threshold, len(a), len(b))

@@ -13,7 +13,7 @@ import gc
 import hashlib
 import json
 import multiprocessing as mp
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import reduce
@@ -323,6 +323,32 @@ class Encoder:
                 self._token_bytes[index][slot].append(token.encode())
         return tuple(map(table.__getitem__, tokens))
 
+    def _intern_many(
+        self, index: int, slot: int, lists: Sequence[Sequence[str]]
+    ) -> list[tuple[int, ...]]:
+        """``_intern`` of many token lists, new tokens added in one step."""
+        table = self._token_ids[index][slot]
+        new = [t for t in dict.fromkeys(chain.from_iterable(lists)) if t not in table]
+        if new:
+            texts = self._token_text[index][slot]
+            table.update(zip(new, range(len(texts), len(texts) + len(new)), strict=True))
+            texts += new
+            self._token_bytes[index][slot] += [t.encode() for t in new]
+        get = table.__getitem__
+        return [tuple(map(get, tokens)) for tokens in lists]
+
+    def _values_of(self, index: int, masks: list[int], found: list[Tokens]) -> list[_Value]:
+        """Values from masks and token dicts, tokens interned per blocking part at once."""
+        slots = [
+            self._intern_many(index, slot, [f.get(part, ()) for f in found])
+            for slot, part in enumerate(self._block_parts[index])
+        ]
+        return (
+            list(zip(masks, zip(*slots, strict=True), strict=True))
+            if slots
+            else [(mask, ()) for mask in masks]
+        )
+
     def _name_value(self, index: int, spec: FieldSpec, values: tuple[str, ...]) -> _Value:
         return self._name_value_of(index, spec, _person_name(values))
 
@@ -358,14 +384,31 @@ class Encoder:
         if spec.kind == "person_name":
             names = [_person_name((key,) if single else key) for key in keys]
             self._prefetch(spec, (w for n in names for w in zip(n.units, n.sounds, strict=True)))
-            return [self._name_value_of(index, spec, name) for name in names]
-        if spec.kind == "text":
-            texts = [
-                [w for value in ((key,) if single else key) for w in text_words(value)]
-                for key in keys
+            spelled = bool(spec.hashes.get("spelling", 0))
+            masks = [
+                self._masks_of(spec, zip(n.units, n.sounds, strict=True))
+                | (self._masks_of(spec, n.spellings, "spelling") if spelled and n.spellings else 0)
+                for n in names
             ]
+            return self._values_of(
+                index, masks, [name_tokens(n, with_bigrams=False) for n in names]
+            )
+        if spec.kind == "text":
+            if single:
+                texts = [list(text_words(key)) for key in keys]
+            else:
+                texts = [[w for value in key for w in text_words(value)] for key in keys]
             self._prefetch(spec, (w for words in texts for w in words))
-            return [self._text_value(index, spec, words) for words in texts]
+            masks = [self._masks_of(spec, words) for words in texts]
+            prefixes = "prefix" in self._block_parts[index]
+            return self._values_of(
+                index,
+                masks,
+                [
+                    {"token": words, "prefix": [w[:3] for w in words] if prefixes else []}
+                    for words in texts
+                ],
+            )
         return [self._value(index, (key,) if single else key) for key in keys]
 
     def _date_value(self, index: int, spec: FieldSpec, text: str) -> _Value:

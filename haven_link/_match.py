@@ -14,7 +14,7 @@ from ._blocking import block_ranges, candidate_count
 from ._encode import Encodings
 from ._errors import HavenLinkError
 from ._progress import progress
-from ._threshold import valley_threshold
+from ._threshold import MIN_ASSIGNED, assigned_valley, valley_threshold
 
 # Pairs below this are never kept when the threshold is estimated: far below any valley.
 SCORE_FLOOR = 0.5
@@ -125,6 +125,16 @@ def assign_one_to_one(
     return ia[order], ib[order], sim[order]
 
 
+def estimate_threshold(cand: Candidates, best: npt.NDArray[np.float32]) -> float:
+    """A threshold without labelled data: the valley of the scores ``best`` of the pairs
+    kept one to one above the floor (see ``assigned_valley``), else, with too few of them
+    or no valley there, of all scores."""
+    found = assigned_valley(best, SCORE_FLOOR) if len(best) >= MIN_ASSIGNED else None
+    if found is None:
+        found = valley_threshold(cand.histogram[:-1])
+    return max(SCORE_FLOOR, found)
+
+
 def match(
     a: Encodings,
     b: Encodings,
@@ -135,16 +145,31 @@ def match(
     show_progress: bool = False,
 ) -> MatchResult:
     """Link two parties' encodings. Without ``threshold`` one is estimated from the
-    valley of the score distribution (no labelled data needed)."""
+    score distribution (``estimate_threshold``: no labelled data needed)."""
     if threshold is not None and not 0.0 < threshold <= 1.0:
         raise HavenLinkError(f"threshold must be in (0, 1], got {threshold}")
     floor = SCORE_FLOOR if threshold is None else threshold
     cand = score_candidates(a, b, floor, max_block_size=max_block_size, show_progress=show_progress)
+    return decide(cand, threshold, len(a), len(b), one_to_one=one_to_one)
+
+
+def decide(
+    cand: Candidates, threshold: float | None, na: int, nb: int, *, one_to_one: bool = True
+) -> MatchResult:
+    """The pairs kept from scored candidates: above ``threshold`` (estimated if None),
+    one to one unless ``one_to_one`` is False."""
     estimated = threshold is None
     if threshold is None:
-        threshold = max(SCORE_FLOOR, valley_threshold(cand.histogram[:-1]))
+        ia, ib, sim = assign_one_to_one(cand, SCORE_FLOOR, na, nb)
+        threshold = estimate_threshold(cand, sim)
+        if one_to_one:
+            # Best first, so the assignment above the threshold is this one's head.
+            keep = sim >= np.float32(threshold)
+            return MatchResult(
+                ia[keep], ib[keep], sim[keep], float(threshold), estimated, cand.comparisons
+            )
     if one_to_one:
-        ia, ib, sim = assign_one_to_one(cand, threshold, len(a), len(b))
+        ia, ib, sim = assign_one_to_one(cand, threshold, na, nb)
     else:
         keep = cand.similarity >= np.float32(threshold)
         ia, ib, sim = cand.a_index[keep], cand.b_index[keep], cand.similarity[keep]

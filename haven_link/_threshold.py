@@ -50,3 +50,41 @@ def valley_threshold(hist: npt.NDArray[np.integer], *, search: float = 0.15) -> 
         return split
     best = lo + int(np.flatnonzero(window == window.min())[-1])
     return float(best / bins)
+
+
+# Fewer assigned pairs than this make too coarse a histogram: the valley of all scores
+# is used instead.
+MIN_ASSIGNED = 200
+
+
+def assigned_valley(
+    scores: npt.NDArray[np.floating], floor: float, bins: int = 100
+) -> float | None:
+    """Threshold from the scores of the pairs a one-to-one assignment keeps above ``floor``.
+
+    Each record keeps its best partner: a true match for records the other side holds,
+    else the best of its non-matches. Those two groups make two modes (best non-matches
+    just above the floor, matches high up), and the threshold is the deepest point of the
+    smoothed counts between them, whichever mode is the larger. Unlike the valley of all
+    scores, it does not sink as files grow and each record meets more non-matches. When
+    nearly every record has a partner there is one mode, and the threshold is the lowest
+    point below it: nothing is lost to precision, and recall is kept. None when the one
+    mode is at the floor: then nothing tells matches apart here.
+    """
+    counts = np.histogram(scores, bins=bins, range=(0.0, 1.0))[0].astype(np.float64)
+    start = min(bins - 1, max(0, int(np.ceil(floor * bins - 1e-9))))
+    seg = np.convolve(counts, np.ones(5) / 5, mode="same")[start:]
+    if seg.max() <= 0:
+        return None
+    # Depth of each point below the lower of the highest points on either side of it.
+    left = np.maximum.accumulate(seg)
+    right = np.maximum.accumulate(seg[::-1])[::-1]
+    depth = np.minimum(left, right) - seg
+    # A dip of under 1 % of the highest mode is noise, not a second mode.
+    if depth.max() >= 0.01 * seg.max():
+        deepest = np.flatnonzero(depth == depth.max())
+        return float((start + int(deepest[len(deepest) // 2])) / bins)
+    top = int(np.argmax(seg))
+    if top == 0:
+        return None
+    return float((start + int(np.argmin(seg[:top]))) / bins)

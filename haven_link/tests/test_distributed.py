@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from haven_link import encode_records, match, match_distributed
@@ -24,5 +23,8 @@ def test_dask_matches_like_local(schema, secret) -> None:
         remote = match_distributed(a, b, client, threshold=0.7)
         estimated = match_distributed(a, b, client)
     assert sorted(remote.id_pairs(a, b)) == sorted(local.id_pairs(a, b))
+    # The estimated threshold too, and the pairs it keeps.
+    local_estimated = match(a, b)
     assert estimated.threshold_estimated
-    assert np.isfinite(estimated.threshold)
+    assert estimated.threshold == local_estimated.threshold
+    assert sorted(estimated.id_pairs(a, b)) == sorted(local_estimated.id_pairs(a, b))

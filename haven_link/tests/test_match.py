@@ -12,6 +12,8 @@ from haven_link import (
     valley_threshold,
 )
 from haven_link._kernels import all_pairs_above, dice_of_pairs, greedy_one_to_one, popcounts
+from haven_link._match import SCORE_FLOOR, estimate_threshold
+from haven_link._threshold import assigned_valley
 
 from .synth import generate
 
@@ -101,6 +103,50 @@ def test_threshold_selection() -> None:
         otsu_threshold(np.zeros(10))
 
 
+def _f1(kept: np.ndarray, true: np.ndarray, t: float) -> float:
+    tp = int((kept >= t)[true].sum())
+    chosen, total = int((kept >= t).sum()), int(true.sum())
+    return 2 * tp / (chosen + total) if tp else 0.0
+
+
+@pytest.mark.parametrize("others", [2000, 20000])
+def test_assigned_valley_near_best_and_steady_as_files_grow(others: int) -> None:
+    """Best-partner scores: matches high, records without a partner at their best
+    non-match, whose scores reach higher as files grow (more non-matches each). The
+    threshold stays near the F1-best one, where the valley of all scores sank."""
+    rng = np.random.default_rng(5)
+    matches = np.clip(rng.beta(12, 2, 3000), 0.5, 1.0)
+    # Best of m non-matches: more of them per record, higher the best.
+    spread = 0.05 + 0.01 * np.log10(others)
+    lonely = np.clip(0.5 + np.abs(rng.normal(0, spread, others)), 0.5, 1.0)
+    kept = np.concatenate([matches, lonely]).astype(np.float32)
+    true = np.arange(len(kept)) < len(matches)
+    t = assigned_valley(kept, 0.5)
+    assert t is not None
+    best = max(_f1(kept, true, g) for g in np.arange(0.5, 1.0, 0.01))
+    assert _f1(kept, true, t) >= best - 0.02
+    assert 0.55 <= t <= 0.85
+
+
+def test_assigned_valley_when_every_record_has_a_partner() -> None:
+    """No second mode: the threshold goes down to the floor's region, keeping recall."""
+    rng = np.random.default_rng(6)
+    kept = np.clip(rng.beta(20, 2, 5000), 0.5, 1.0).astype(np.float32)
+    t = assigned_valley(kept, 0.5)
+    assert t is not None and t <= 0.6
+    # One mode at the floor tells nothing: the caller falls back.
+    assert assigned_valley(np.full(1000, 0.51, dtype=np.float32), 0.5) is None
+
+
+def test_estimate_falls_back_on_few_pairs(schema, secret) -> None:
+    """Too few kept pairs for a histogram: the valley of all scores decides."""
+    a = encode_records([CHINESE, *OTHERS_A], schema, secret)
+    b = encode_records([LATIN, *OTHERS_B], schema, secret)
+    cand = score_candidates(a, b, SCORE_FLOOR)
+    fallback = max(SCORE_FLOOR, valley_threshold(cand.histogram[:-1]))
+    assert estimate_threshold(cand, cand.similarity) == fallback
+
+
 def test_synthetic_linkage_and_blocking(schema, secret) -> None:
     a_rec, b_rec, truth = generate(1500, overlap=0.5, seed=3)
     a = encode_records(a_rec, schema, secret)
@@ -114,6 +160,9 @@ def test_synthetic_linkage_and_blocking(schema, secret) -> None:
     pairs = {(x, y) for x, y, _ in result.id_pairs(a, b)}
     tp = len(pairs & truth)
     assert tp / len(pairs) > 0.95 and tp / len(truth) > 0.85
+    # The estimate keeps what a one-to-one assignment at that threshold keeps.
+    fixed = match(a, b, threshold=result.threshold)
+    assert fixed.id_pairs(a, b) == result.id_pairs(a, b)
 
 
 def test_bad_threshold(schema, secret) -> None:

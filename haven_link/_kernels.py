@@ -439,3 +439,27 @@ def greedy_one_to_one(ia: Any, ib: Any, scores: Any, na: Any, nb: Any) -> Any:
             used_b[j] = True
             keep[t] = True
     return keep
+
+
+@njit(cache=True)
+def kth_best(rows: Any, scores: Any, n: Any, k: Any) -> Any:
+    """Per row index, the ``k``-th highest of its scores (-1 with fewer than ``k``)."""
+    top = np.full((n, k), -1.0, dtype=np.float32)
+    for t in range(rows.shape[0]):
+        i, s = rows[t], scores[t]
+        if s > top[i, k - 1]:
+            p = k - 1
+            while p > 0 and top[i, p - 1] < s:
+                top[i, p] = top[i, p - 1]
+                p -= 1
+            top[i, p] = s
+    return top[:, k - 1].copy()
+
+
+@njit(cache=True)
+def among_best(ia: Any, ib: Any, scores: Any, floor_a: Any, floor_b: Any) -> Any:
+    """Mask of pairs at least as good as the floors of both their rows."""
+    keep = np.empty(scores.shape[0], dtype=np.bool_)
+    for t in range(scores.shape[0]):
+        keep[t] = scores[t] >= floor_a[ia[t]] and scores[t] >= floor_b[ib[t]]
+    return keep

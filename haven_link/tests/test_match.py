@@ -12,7 +12,12 @@ from haven_link import (
     valley_threshold,
 )
 from haven_link._kernels import all_pairs_above, dice_of_pairs, greedy_one_to_one, popcounts
-from haven_link._match import SCORE_FLOOR, estimate_threshold
+from haven_link._match import (
+    SCORE_FLOOR,
+    assign_one_to_one,
+    best_partner_scores,
+    estimate_threshold,
+)
 from haven_link._threshold import assigned_valley
 
 from .synth import generate
@@ -163,6 +168,13 @@ def test_synthetic_linkage_and_blocking(schema, secret) -> None:
     # The estimate keeps what a one-to-one assignment at that threshold keeps.
     fixed = match(a, b, threshold=result.threshold)
     assert fixed.id_pairs(a, b) == result.id_pairs(a, b)
+    # Assigning among each record's few best pairs gives the threshold that assigning
+    # among all of them gives.
+    cand = score_candidates(a, b, SCORE_FLOOR)
+    full = assign_one_to_one(cand, SCORE_FLOOR, len(a), len(b))[2]
+    few = best_partner_scores(cand, len(a), len(b))
+    assert len(few) >= 0.98 * len(full)
+    assert estimate_threshold(cand, few) == estimate_threshold(cand, full) == result.threshold
 
 
 def test_bad_threshold(schema, secret) -> None:
@@ -200,3 +212,15 @@ def test_lane_kernel_edges(nb: int) -> None:
         np.testing.assert_allclose(s, naive[ia, ib], rtol=1e-6)
         if nb > 1 and t == 0.8:
             assert (1, 1) in expected
+
+
+def test_kth_best_per_row() -> None:
+    from haven_link._kernels import among_best, kth_best
+
+    rows = np.array([0, 0, 0, 0, 1, 1, 2], dtype=np.int64)
+    scores = np.array([0.6, 0.9, 0.7, 0.9, 0.8, 0.5, 0.55], dtype=np.float32)
+    third = kth_best(rows, scores, 4, 3)
+    # Row 0: 0.9, 0.9, 0.7 (ties count twice); rows with fewer than 3 scores keep all.
+    np.testing.assert_allclose(third, [0.7, -1, -1, -1])
+    keep = among_best(rows, rows, scores, third, third)
+    assert keep.tolist() == [False, True, True, True, True, True, True]

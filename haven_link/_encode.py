@@ -361,7 +361,7 @@ class Encoder:
         mask = self._masks_of(spec, zip(name.units, name.sounds, strict=True))
         if name.spellings and spec.hashes.get("spelling", 0):
             mask |= self._masks_of(spec, name.spellings, "spelling")
-        found = name_tokens(name, with_bigrams=False)
+        found = name_tokens(name, with_bigrams=False, parts=self._block_parts[index])
         tokens = tuple(
             self._intern(index, slot, found.get(part, ()))
             for slot, part in enumerate(self._block_parts[index])
@@ -396,7 +396,9 @@ class Encoder:
                 for n in names
             ]
             return self._values_of(
-                index, masks, [name_tokens(n, with_bigrams=False) for n in names]
+                index,
+                masks,
+                [name_tokens(n, with_bigrams=False, parts=self._block_parts[index]) for n in names],
             )
         if spec.kind == "text":
             if single:

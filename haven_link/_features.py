@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from itertools import combinations
 
 from ._dates import DateOfBirth, date_features, parse_date
@@ -18,22 +18,36 @@ def bigrams(word: str) -> list[str]:
     return [padded[i : i + 2] for i in range(len(padded) - 1)]
 
 
-def name_tokens(name: PersonName, *, with_bigrams: bool = True) -> Tokens:
+def name_tokens(
+    name: PersonName, *, with_bigrams: bool = True, parts: Collection[str] | None = None
+) -> Tokens:
+    """Tokens of a name per part; only ``parts`` when given (the encoder asks for its
+    blocking parts: the pairs of spellings cost more than all the rest)."""
     grams: list[str] = []
     if with_bigrams:
         for unit in name.units:
             grams += bigrams(unit)
-    sounds = sorted(set(name.sounds[:4]))
-    return {
+    found: Tokens = {
         "unit": list(name.units),
         "bigram": grams,
         "sound": list(name.sounds),
-        "sound_pair": [f"{a}+{b}" for a, b in combinations(sounds, 2)],
-        # Three sounds together: blocks small enough for common Chinese syllables.
-        "sound_triple": ["+".join(c) for c in combinations(sounds, 3)],
         "spelling": list(name.spellings),
-        "spelling_pair": [f"{a}+{b}" for a, b in combinations(sorted(name.spellings[:8]), 2)],
     }
+    want = _COMBINED if parts is None else _COMBINED.intersection(parts)
+    if want & {"sound_pair", "sound_triple"}:
+        sounds = sorted(set(name.sounds[:4]))
+        if "sound_pair" in want:
+            found["sound_pair"] = [f"{a}+{b}" for a, b in combinations(sounds, 2)]
+        if "sound_triple" in want:
+            # Three sounds together: blocks small enough for common Chinese syllables.
+            found["sound_triple"] = ["+".join(c) for c in combinations(sounds, 3)]
+    if "spelling_pair" in want:
+        spelled = sorted(name.spellings[:8])
+        found["spelling_pair"] = [f"{a}+{b}" for a, b in combinations(spelled, 2)]
+    return found
+
+
+_COMBINED = frozenset(["sound_pair", "sound_triple", "spelling_pair"])
 
 
 def read_date(text: str) -> DateOfBirth:

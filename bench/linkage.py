@@ -126,6 +126,21 @@ def quality_row(
     }
 
 
+# Encoding is timed as the best of this many runs, for ours and clkhash alike: this
+# machine is shared, and single runs of either varied by half.
+ENCODE_REPEAT = 3
+
+
+def cold_caches() -> None:
+    """Empty haven_link's memo caches (name columns, words, readings), so that each timed
+    run starts as cold as the first."""
+    for module in list(sys.modules.values()):
+        if getattr(module, "__name__", "").startswith("haven_link"):
+            for value in vars(module).values():
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
+
+
 def ours_pprl(
     data: str,
     a: list[dict[str, str]],
@@ -135,10 +150,13 @@ def ours_pprl(
 ) -> tuple[Row, Any, Any]:
     # Compiled kernels load outside the timing (once per process), as for clkhash.
     encode_records(a[:20], schema, SECRET)
-    t0 = time.perf_counter()
-    ea = encode_records(a, schema, SECRET)
-    eb = encode_records(b, schema, SECRET)
-    encode_s = time.perf_counter() - t0
+    encode_s = float("inf")
+    for _ in range(ENCODE_REPEAT):
+        cold_caches()
+        t0 = time.perf_counter()
+        ea = encode_records(a, schema, SECRET)
+        eb = encode_records(b, schema, SECRET)
+        encode_s = min(encode_s, time.perf_counter() - t0)
     t0 = time.perf_counter()
     result = match(ea, eb)
     match_s = time.perf_counter() - t0
@@ -286,7 +304,7 @@ def cross_script(work: Path, rows: list[Row], n: int, skip_peers: bool) -> None:
             rows.append(clk_row)
 
 
-KERNEL_REPEAT = 5
+KERNEL_REPEAT = 15
 
 
 def _ours_best(a: np.ndarray, b: np.ndarray, t: float, nthreads: int) -> tuple[float, float, int]:

@@ -33,6 +33,16 @@ def _read(path: Path) -> tuple[list[str], list[list[str]]]:
     return rows[0], rows[1:]
 
 
+def _cold_caches(package: str) -> None:
+    """Empty the package's memo caches (clkhash keeps hashed tokens): a second run over
+    the same records would otherwise be twice as fast as the first."""
+    for module in list(sys.modules.values()):
+        if getattr(module, "__name__", "").startswith(package):
+            for value in vars(module).values():
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
+
+
 def clkhash_anonlink(schema_path: Path, a_path: Path, b_path: Path, floor: float) -> dict:
     import anonlink
     from clkhash import clk
@@ -45,10 +55,13 @@ def clkhash_anonlink(schema_path: Path, a_path: Path, b_path: Path, floor: float
     secret = "a shared secret for the benchmark"  # noqa: S105 (benchmark data only)
     # First calls outside the timing, as for ours.
     clk.generate_clks(rows_a[:20], schema, secret, validate=False, max_workers=1)
-    t0 = time.perf_counter()
-    clks_a = clk.generate_clks(rows_a, schema, secret, validate=False, max_workers=1)
-    clks_b = clk.generate_clks(rows_b, schema, secret, validate=False, max_workers=1)
-    encode_s = time.perf_counter() - t0
+    encode_s = float("inf")
+    for _ in range(3):  # best of 3 cold runs, as bench/linkage.py times ours
+        _cold_caches("clkhash")
+        t0 = time.perf_counter()
+        clks_a = clk.generate_clks(rows_a, schema, secret, validate=False, max_workers=1)
+        clks_b = clk.generate_clks(rows_b, schema, secret, validate=False, max_workers=1)
+        encode_s = min(encode_s, time.perf_counter() - t0)
     t0 = time.perf_counter()
     # k=3: the three best per record are all a one-to-one solution can use; without it a
     # low threshold returns millions of pairs (15.7 million on FEBRL4 at 0.7).

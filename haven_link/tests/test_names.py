@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from haven_link import PersonName, normalise_name
 from haven_link._chinese import han_to_pinyin, romanised_to_pinyin, to_simplified
@@ -221,3 +223,35 @@ def test_sound_triples_for_blocking() -> None:
     tokens = name_tokens(normalise_name("", "", "张晓丽"))
     assert tokens["sound_triple"] == ["+".join(sorted(normalise_name("", "", "张晓丽").sounds))]
     assert name_tokens(normalise_name("Smith", "Mary"))["sound_triple"] == []
+
+
+def _readings_one_system_at_a_time(token: str) -> tuple:
+    """What _token_readings returned before its pre-check: each system searched alone."""
+    from haven_link._chinese import MIXED, _mixed_vocabulary, _segment_in, _tables
+
+    _, wade, canto = _tables()
+    out = []
+    for system, mapping in ((0, None), (1, wade), (2, canto), (MIXED, _mixed_vocabulary())):
+        parts = _segment_in(token, system)
+        pinyin = parts if mapping is None or parts is None else tuple(mapping[p] for p in parts)
+        out.append(None if parts is None else (pinyin, parts))
+    return tuple(out)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=14))
+def test_readings_pre_check_changes_nothing(token: str) -> None:
+    from haven_link._chinese import _token_readings
+
+    assert _token_readings(token) == _readings_one_system_at_a_time(token)
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["ng", "m", "hng", "xiaoli", "zhang", "tsui", "hsiao", "chan", "garcia", "smith",
+     "qiangbok", "sin", "yim", "ouyang", "christopher", "a" * 25, "nguyen"],
+)  # fmt: skip
+def test_readings_pre_check_on_known_words(token: str) -> None:
+    from haven_link._chinese import _token_readings
+
+    assert _token_readings(token) == _readings_one_system_at_a_time(token)

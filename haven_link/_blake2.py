@@ -142,14 +142,19 @@ def hash_first_words(state: Any, buf: Any, starts: Any, lengths: Any, words: Any
     return out
 
 
+def layout(items: list[bytes]) -> tuple[Any, Any, Any]:
+    """Byte strings as compiled code reads them: one buffer, each one's start and length."""
+    lengths = np.fromiter(map(len, items), dtype=np.int64, count=len(items))
+    starts = np.zeros(len(items), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=starts[1:])
+    return np.frombuffer(b"".join(items), dtype=np.uint8), starts, lengths
+
+
 def hash_messages(
     state: npt.NDArray[np.uint64], messages: list[bytes], words: int
 ) -> npt.NDArray[np.uint64]:
     """``hash_first_words`` of a list of non-empty byte strings."""
-    lengths = np.fromiter(map(len, messages), dtype=np.int64, count=len(messages))
-    starts = np.zeros(len(messages), dtype=np.int64)
-    np.cumsum(lengths[:-1], out=starts[1:])
-    buf = np.frombuffer(b"".join(messages), dtype=np.uint8)
+    buf, starts, lengths = layout(messages)
     return hash_first_words(state, buf, starts, lengths, words)
 
 
@@ -158,23 +163,17 @@ class Arena:
     string's start and length. ``sync`` adds those appended to a list since the last call."""
 
     def __init__(self) -> None:
-        self.buf = np.zeros(0, dtype=np.uint8)
-        self.starts = np.zeros(0, dtype=np.int64)
-        self.lengths = np.zeros(0, dtype=np.int64)
+        self.buf, self.starts, self.lengths = layout([])
 
     def sync(self, items: list[bytes]) -> Arena:
         count = len(self.starts)
         if len(items) < count:  # the list was emptied and refilled: start again
-            self.__init__()  # type: ignore[misc]
+            self.buf, self.starts, self.lengths = layout([])
             count = 0
         if len(items) > count:
-            new = items[count:]
-            lengths = np.fromiter(map(len, new), dtype=np.int64, count=len(new))
-            starts = np.zeros(len(new), dtype=np.int64)
-            np.cumsum(lengths[:-1], out=starts[1:])
-            starts += len(self.buf)
-            self.buf = np.concatenate([self.buf, np.frombuffer(b"".join(new), dtype=np.uint8)])
-            self.starts = np.concatenate([self.starts, starts])
+            buf, starts, lengths = layout(items[count:])
+            self.starts = np.concatenate([self.starts, starts + len(self.buf)])
+            self.buf = np.concatenate([self.buf, buf])
             self.lengths = np.concatenate([self.lengths, lengths])
         return self
 

@@ -189,37 +189,41 @@ class Encoder:
         self.schema = schema
         self._nbytes = schema.bits // 8
         self._bits = schema.bits
-        # Keyed BLAKE2b states, copied per token: cheaper than keying a new hash each time.
+        # One key per field and part (HKDF), used by the hashlib states copied per token
+        # on the few tokens hashed one by one, and by the compiled states for batches.
+        bloom_keys = {
+            (f.name, part): secret.derive(f"bloom/{schema.name}/{f.name}/{part}")
+            for f in schema.fields
+            for part in {*f.hashes, "unit", "token", "bigram", "sound"}
+        }
+        block_key = secret.derive(f"block/{schema.name}")
         self._hashers = {
             (f.name, part): hashlib.blake2b(
-                key=secret.derive(f"bloom/{schema.name}/{f.name}/{part}"),
-                digest_size=2 * max(k, 1),
+                key=bloom_keys[(f.name, part)], digest_size=2 * max(k, 1)
             )
             for f in schema.fields
             for part, k in f.hashes.items()
         }
-        self._block_hasher = hashlib.blake2b(
-            key=secret.derive(f"block/{schema.name}"), digest_size=8
-        )
+        self._block_hasher = hashlib.blake2b(key=block_key, digest_size=8)
+        self._block_state = keyed_state(block_key, 8)
         self._masks: dict[tuple[str, str], dict[str, int]] = {k: {} for k in self._hashers}
         self._word_cache: dict[str, dict[tuple[str, str | None], int]] = {
             f.name: {} for f in schema.fields
         }
 
-        def state(field: str, part: str, k: int) -> tuple[npt.NDArray[np.uint64], int]:
-            key = secret.derive(f"bloom/{schema.name}/{field}/{part}")
-            return keyed_state(key, 2 * max(k, 1)), k
+        def state(spec: FieldSpec, part: str) -> tuple[npt.NDArray[np.uint64], int]:
+            k = spec.hashes.get(part, 0)
+            return keyed_state(bloom_keys[(spec.name, part)], 2 * max(k, 1)), k
 
         self._word_bits = {
             f.name: WordBits(
                 schema.bits,
-                state(f.name, whole, f.hashes.get(whole, 0)),
-                state(f.name, "bigram", f.hashes.get("bigram", 0)),
-                state(f.name, "sound", f.hashes.get("sound", 0)),
+                state(f, "unit" if f.kind == "person_name" else "token"),
+                state(f, "bigram"),
+                state(f, "sound"),
             )
             for f in schema.fields
             if f.kind in ("person_name", "text")
-            for whole in ["unit" if f.kind == "person_name" else "token"]
         }
         # Blocking parts used per field, and rules as (field index, slot in those parts).
         index = {f.name: i for i, f in enumerate(schema.fields)}
@@ -242,7 +246,6 @@ class Encoder:
         self._block_cache: list[dict[tuple[int, ...], int]] = [{} for _ in self._rules]
         # Interned token bytes laid out for the compiled block-key hashing.
         self._arenas = [[Arena() for _ in p] for p in self._block_parts]
-        self._block_state = keyed_state(secret.derive(f"block/{schema.name}"), 8)
         self.fingerprint = secret.fingerprint()
 
     # -- bits of one token, word, and field value -------------------------------------
@@ -314,24 +317,11 @@ class Encoder:
                         masks[i] = self._word_mask(spec, key[0], key[1])
         return reduce(or_, masks, 0)
 
-    def _intern(self, index: int, slot: int, tokens: Iterable[str]) -> tuple[int, ...]:
-        table = self._token_ids[index][slot]
-        tokens = tuple(tokens)
-        ids = tuple(map(table.get, tokens))
-        if None not in ids:
-            return ids  # type: ignore[return-value]
-        texts = self._token_text[index][slot]
-        for token in tokens:
-            if token not in table:
-                table[token] = len(texts)
-                texts.append(token)
-                self._token_bytes[index][slot].append(token.encode())
-        return tuple(map(table.__getitem__, tokens))
-
     def _intern_many(
         self, index: int, slot: int, lists: Sequence[Sequence[str]]
     ) -> list[tuple[int, ...]]:
-        """``_intern`` of many token lists, new tokens added in one step."""
+        """Token lists of one field's blocking part as interned ids, new tokens added in
+        one step."""
         table = self._token_ids[index][slot]
         new = [t for t in dict.fromkeys(chain.from_iterable(lists)) if t not in table]
         if new:
@@ -354,35 +344,9 @@ class Encoder:
             else [(mask, ()) for mask in masks]
         )
 
-    def _name_value(self, index: int, spec: FieldSpec, values: tuple[str, ...]) -> _Value:
-        return self._name_value_of(index, spec, _person_name(values))
-
-    def _name_value_of(self, index: int, spec: FieldSpec, name: PersonName) -> _Value:
-        mask = self._masks_of(spec, zip(name.units, name.sounds, strict=True))
-        if name.spellings and spec.hashes.get("spelling", 0):
-            mask |= self._masks_of(spec, name.spellings, "spelling")
-        found = name_tokens(name, with_bigrams=False, parts=self._block_parts[index])
-        tokens = tuple(
-            self._intern(index, slot, found.get(part, ()))
-            for slot, part in enumerate(self._block_parts[index])
-        )
-        return mask, tokens
-
-    def _text_value(self, index: int, spec: FieldSpec, words: list[str]) -> _Value:
-        mask = self._masks_of(spec, words)
-        found: Tokens = {"token": words, "prefix": [w[:3] for w in words]}
-        return mask, self._interned(index, found)
-
-    def _interned(self, index: int, found: Tokens) -> tuple[tuple[int, ...], ...]:
-        return tuple(
-            [
-                self._intern(index, slot, found.get(part, ()))
-                for slot, part in enumerate(self._block_parts[index])
-            ]
-        )
-
     def _new_values(self, index: int, keys: list[Any]) -> list[_Value]:
-        """Values of a batch's new distinct keys of field ``index``: names and text are
+        """Bits and blocking tokens of new distinct keys of field ``index`` (a value, or a
+        tuple of them for several columns); not cached here. Names and text are
         normalised first, so that their new words' bits are computed together."""
         spec = self.schema.fields[index]
         single = len(spec.columns) == 1
@@ -416,7 +380,26 @@ class Encoder:
                     for words in texts
                 ],
             )
-        return [self._value(index, (key,) if single else key) for key in keys]
+        if spec.kind == "date":
+            return [self._date_value(index, spec, key if single else key[0]) for key in keys]
+        found = [
+            field_tokens(spec, dict(zip(spec.columns, (key,) if single else key, strict=True)))
+            for key in keys
+        ]
+        masks = [
+            reduce(
+                or_,
+                [
+                    self._mask(spec.name, part, k, token)
+                    for part, k in spec.hashes.items()
+                    if k
+                    for token in tokens.get(part, ())
+                ],
+                0,
+            )
+            for tokens in found
+        ]
+        return self._values_of(index, masks, found)
 
     def _date_value(self, index: int, spec: FieldSpec, text: str) -> _Value:
         """A date's bits and tokens from those of its year and of its month and day, which
@@ -445,27 +428,10 @@ class Encoder:
                 for token in tokens:
                     mask |= self._mask(spec.name, part, k, token)
         slots = tuple(
-            self._intern(index, slot, parts.get(part, ()))
+            self._intern_many(index, slot, [parts.get(part, ())])[0]
             for slot, part in enumerate(self._block_parts[index])
         )
         return mask, slots
-
-    def _value(self, index: int, values: tuple[str, ...]) -> _Value:
-        """Bits and blocking tokens of one field value (not cached here)."""
-        spec = self.schema.fields[index]
-        if spec.kind == "person_name":
-            return self._name_value(index, spec, values)
-        if spec.kind == "date":
-            return self._date_value(index, spec, values[0])
-        if spec.kind == "text":
-            return self._text_value(index, spec, [w for v in values for w in text_words(v)])
-        found = field_tokens(spec, dict(zip(spec.columns, values, strict=True)))
-        mask = 0
-        for part, k in spec.hashes.items():
-            if k:
-                for token in found.get(part, ()):
-                    mask |= self._mask(spec.name, part, k, token)
-        return mask, self._interned(index, found)
 
     def _trim(self) -> None:
         """Keep caches bounded; only between batches, while no token id is in use."""
@@ -519,7 +485,7 @@ class Encoder:
             key = values[0] if len(values) == 1 else values
             value = self._values[index].get(key)
             if value is None:
-                value = self._values[index][key] = self._value(index, values)
+                value = self._values[index][key] = self._new_values(index, [key])[0]
             mask |= value[0]
             found.append(value)
         keys: list[int] = []

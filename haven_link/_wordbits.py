@@ -9,13 +9,14 @@ words in one call here instead of one Python call per token; the bits are those 
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from ._blake2 import _hash_into, hash_messages
+from ._blake2 import _hash_into, hash_messages, layout
 
 # Bigrams of normalised words are mostly of these symbols: their bits are looked up in a
 # table made once per encoder, not hashed again per word.
@@ -102,13 +103,6 @@ def word_rows(
     return out
 
 
-def _layout(items: list[bytes]) -> tuple[Any, Any, Any]:
-    lengths = np.fromiter(map(len, items), dtype=np.int64, count=len(items))
-    starts = np.zeros(len(items), dtype=np.int64)
-    np.cumsum(lengths[:-1], out=starts[1:])
-    return np.frombuffer(b"".join(items) or b"\0", dtype=np.uint8), starts, lengths
-
-
 class WordBits:
     """Computes the bits of one field's words; ``k`` of 0 leaves a part out."""
 
@@ -121,17 +115,22 @@ class WordBits:
     ) -> None:
         self.bits = bits
         self.whole, self.gram, self.sound = whole, gram, sound
-        self.table = (
-            bigram_table(gram[0], gram[1], bits) if gram[1] else np.zeros((1, 1), dtype=np.int64)
-        )
+
+    @cached_property
+    def table(self) -> npt.NDArray[np.int64]:
+        """Made on first use: an encoder that never meets a word of this field skips it."""
+        gram = self.gram
+        if not gram[1]:
+            return np.zeros((1, 1), dtype=np.int64)
+        return bigram_table(gram[0], gram[1], self.bits)
 
     def masks(self, words: list[str], sounds: list[str] | None = None) -> list[int]:
         """Bits of each word (with ``sounds[i]`` if given and non-empty) as an integer
         whose bit ``p`` is filter position ``p``."""
         if not words:
             return []
-        buf, starts, lengths = _layout([w.encode() for w in words])
-        sound_buf, sound_starts, sound_lengths = _layout(
+        buf, starts, lengths = layout([w.encode() for w in words])
+        sound_buf, sound_starts, sound_lengths = layout(
             [s.encode() for s in sounds] if sounds is not None else [b""] * len(words)
         )
         rows = word_rows(

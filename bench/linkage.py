@@ -137,7 +137,10 @@ def cold_caches() -> None:
     for module in list(sys.modules.values()):
         if getattr(module, "__name__", "").startswith("haven_link"):
             for value in vars(module).values():
-                if callable(getattr(value, "cache_clear", None)):
+                # maxsize 1: a reference table loaded once per process (like the
+                # compiled kernels), not a memo of values seen.
+                parameters = getattr(value, "cache_parameters", None)
+                if callable(parameters) and parameters()["maxsize"] != 1:
                     value.cache_clear()
 
 

@@ -85,8 +85,31 @@ def han_to_pinyin(text: str, *, surname_first: bool) -> tuple[str, ...]:
         elif simple[:1] in SURNAME_READINGS:
             head = [SURNAME_READINGS[simple[0]]]
             simple = simple[1:]
-    rest = lazy_pinyin(simple, style=Style.NORMAL, v_to_u=False, errors="ignore") if simple else []
+    if not simple:
+        return tuple(head)
+    if not any(simple[i : i + 2] in _phrase_starts() for i in range(len(simple) - 1)):
+        # No phrase can start here, so pypinyin would read character by character.
+        return tuple(head + [s for ch in simple for s in _char_pinyin(ch)])
+    rest = lazy_pinyin(simple, style=Style.NORMAL, v_to_u=False, errors="ignore")
     return tuple(head + [s.replace("ü", "v") for s in rest if s.isascii() and s.isalpha()])
+
+
+@lru_cache(maxsize=1)
+def _phrase_starts() -> frozenset[str]:
+    """First two characters of pypinyin's phrases: its segmenter only joins characters
+    into a word (whose reading may differ from theirs one by one) from such a start."""
+    from pypinyin.constants import PHRASES_DICT
+
+    return frozenset(phrase[:2] for phrase in PHRASES_DICT if len(phrase) > 1)
+
+
+@lru_cache(maxsize=65536)
+def _char_pinyin(ch: str) -> tuple[str, ...]:
+    """pypinyin's toneless reading of one character (none for a character it lacks)."""
+    from pypinyin import Style, lazy_pinyin
+
+    read = lazy_pinyin(ch, style=Style.NORMAL, v_to_u=False, errors="ignore")
+    return tuple(s.replace("ü", "v") for s in read if s.isascii() and s.isalpha())
 
 
 def split_surname(han: str) -> tuple[str, str]:
@@ -199,6 +222,8 @@ def pick_system(lengths: tuple[int | None, ...]) -> int | None:
 
 
 Reading = tuple[tuple[str, ...], tuple[str, ...]]
+# Readings of a word no system reads (most words of other languages), shared.
+UNREAD: tuple[Reading | None, ...] = (None,) * SYSTEMS
 
 
 @lru_cache(maxsize=262144)
@@ -210,7 +235,7 @@ def _token_readings(token: str) -> tuple[Reading | None, ...]:
     # these: a token that no split of all syllables reads, no system reads. Most words of
     # other languages stop here, after one search instead of four.
     if len(token) > 24 or (token not in mixed and _segment(token, mixed, inner_vowel=True) is None):
-        return (None,) * SYSTEMS
+        return UNREAD
     _, wade, canto = _tables()
     out: list[Reading | None] = []
     for system, mapping in ((0, None), (1, wade), (2, canto), (MIXED, mixed)):

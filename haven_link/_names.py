@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from ._chinese import (
     SYSTEMS,
+    UNREAD,
     Reading,
     _token_readings,
     han_to_cantonese,
@@ -152,6 +153,25 @@ _ALL_SYSTEMS = (1 << SYSTEMS) - 1
 _EMPTY_PART = NamePart(False, (), (), (), (), _ALL_SYSTEMS, ())
 
 
+_NO_READINGS: tuple[Reading, ...] = (((), ()),) * SYSTEMS
+
+
+def _systems_of(readings: tuple[Reading | None, ...]) -> int:
+    """Bit ``s`` set where system ``s`` reads the word."""
+    return sum(1 << s for s, r in enumerate(readings) if r is not None)
+
+
+def _joined(readings: list[Reading | None]) -> Reading:
+    """Words' readings in one system, one after the other."""
+    pinyin: list[str] = []
+    raw: list[str] = []
+    for reading in readings:
+        assert reading is not None
+        pinyin += reading[0]
+        raw += reading[1]
+    return tuple(pinyin), tuple(raw)
+
+
 @lru_cache(maxsize=262144)
 def name_part(text: str, surname_first: bool, original: bool) -> NamePart:
     """One column of a name; cached per column, since family and given names repeat far
@@ -179,21 +199,18 @@ def name_part(text: str, surname_first: bool, original: bool) -> NamePart:
     # The reading of a whole name is that of its words one by one, so it splits by column.
     per_word = [_token_readings(word) for word in latin]
     systems = 0
-    readings: list[Reading] = []
-    for system in range(SYSTEMS):
-        pinyin: list[str] = []
-        raw: list[str] = []
+    if UNREAD not in per_word:
+        systems = _ALL_SYSTEMS
         for word in per_word:
-            reading = word[system]
-            if reading is None:
-                break
-            pinyin += reading[0]
-            raw += reading[1]
-        else:
-            systems |= 1 << system
-        readings.append((tuple(pinyin), tuple(raw)))
+            systems &= _systems_of(word)
+    readings: tuple[Reading, ...] = _NO_READINGS
+    if systems:  # some system reads every word (most names of other languages: none)
+        readings = tuple(
+            _joined([r[system] for r in per_word]) if systems >> system & 1 else ((), ())
+            for system in range(SYSTEMS)
+        )
     kept = tuple(w for w in latin if w not in _PARTICLES)
-    return NamePart(han, tuple(units), tuple(spellings), latin, kept, systems, tuple(readings))
+    return NamePart(han, tuple(units), tuple(spellings), latin, kept, systems, readings)
 
 
 @lru_cache(maxsize=262144)

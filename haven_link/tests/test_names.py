@@ -255,3 +255,23 @@ def test_readings_pre_check_on_known_words(token: str) -> None:
     from haven_link._chinese import _token_readings
 
     assert _token_readings(token) == _readings_one_system_at_a_time(token)
+
+
+def _pypinyin_reading(text: str) -> tuple[str, ...]:
+    from pypinyin import Style, lazy_pinyin
+
+    read = lazy_pinyin(text, style=Style.NORMAL, v_to_u=False, errors="ignore")
+    return tuple(s for s in read if s.isascii() and s.isalpha())
+
+
+# Name characters, characters that start pypinyin phrases with readings of their own
+# (重庆 chong, 银行 hang, 长江 chang), and ones read differently inside phrases.
+_PINYIN_POOL = "张晓丽李伟王芳刘洋陈静重庆银行长江音乐乐都曾经单于朴素解放仇恨区别率领绿吕女"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_PINYIN_POOL, min_size=1, max_size=6))
+def test_character_by_character_reading_equals_pypinyin(text: str) -> None:
+    # The fast path reads character by character only where no phrase can start.
+    assert han_to_pinyin(text, surname_first=False) == _pypinyin_reading(text)
+    assert han_to_pinyin("重庆", surname_first=False) == ("chong", "qing")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
@@ -226,10 +227,41 @@ Reading = tuple[tuple[str, ...], tuple[str, ...]]
 UNREAD: tuple[Reading | None, ...] = (None,) * SYSTEMS
 
 
+# Readings found a batch at a time by compiled code (``prefetch_readings``), each taken
+# once by ``_token_readings`` into its cache.
+_PREFETCHED: dict[str, tuple[Reading | None, ...]] = {}
+
+
+def prefetch_readings(tokens: Iterable[str]) -> None:
+    """Read many lower-case a-z tokens at once (``_syllables.segment_many``), for
+    ``_token_readings`` to take; replaces what the previous call left."""
+    from ._syllables import segment_many  # it imports this module
+
+    _PREFETCHED.clear()
+    new = list(dict.fromkeys(tokens))
+    if not new:
+        return
+    _, wade, canto = _tables()
+    mappings = (None, wade, canto, _mixed_vocabulary())
+    for token, splits in zip(new, segment_many(new), strict=True):
+        if splits == UNREAD:
+            _PREFETCHED[token] = UNREAD
+            continue
+        _PREFETCHED[token] = tuple(
+            None
+            if parts is None
+            else (parts if mapping is None else tuple(mapping[p] for p in parts), parts)
+            for parts, mapping in zip(splits, mappings, strict=True)
+        )
+
+
 @lru_cache(maxsize=262144)
 def _token_readings(token: str) -> tuple[Reading | None, ...]:
     """One Latin token read in each system (see ``SYSTEMS``): the pinyin syllables and
     the syllables as written, or None where it does not split."""
+    prefetched = _PREFETCHED.get(token)
+    if prefetched is not None:
+        return prefetched
     mixed = _mixed_vocabulary()
     # Every system's syllables are among the mixture's, and its rules are no looser than
     # these: a token that no split of all syllables reads, no system reads. Most words of

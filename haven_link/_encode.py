@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import reduce
-from itertools import chain, islice, product
+from itertools import chain, islice, pairwise, product
 from operator import or_
 from pathlib import Path
 from typing import IO, Any
@@ -26,13 +26,15 @@ import numpy as np
 import numpy.typing as npt
 
 from ._blake2 import Arena, hash_joins, keyed_state
+from ._chinese import prefetch_readings
 from ._dates import day_features, year_features
 from ._errors import InputError, KeyMismatchError, SchemaError
 from ._features import Tokens, bigrams, field_tokens, name_tokens, read_date
 from ._keys import LinkageSecret
-from ._names import PersonName, combine_parts, name_part, text_words
+from ._names import PersonName, column_words, combine_parts, name_part, text_words
 from ._progress import progress
 from ._schema import FieldSpec, Schema
+from ._textwords import TextWords, or_rows
 from ._wordbits import WordBits
 
 # 2: blocking keys carry their rule (per-rule caps); version-1 files would silently miss.
@@ -351,6 +353,8 @@ class Encoder:
         spec = self.schema.fields[index]
         single = len(spec.columns) == 1
         if spec.kind == "person_name":
+            columns: list[Sequence[str]] = [keys] if single else list(zip(*keys, strict=True))
+            prefetch_readings(column_words(w for c in columns for w in dict.fromkeys(c)))
             names = [_person_name((key,) if single else key) for key in keys]
             self._prefetch(spec, (w for n in names for w in zip(n.units, n.sounds, strict=True)))
             spelled = bool(spec.hashes.get("spelling", 0))
@@ -365,6 +369,8 @@ class Encoder:
                 [name_tokens(n, with_bigrams=False, parts=self._block_parts[index]) for n in names],
             )
         if spec.kind == "text":
+            if set(self._block_parts[index]) <= {"token", "prefix"}:
+                return self._text_values(index, spec, keys)
             if single:
                 texts = [list(text_words(key)) for key in keys]
             else:
@@ -400,6 +406,44 @@ class Encoder:
             for tokens in found
         ]
         return self._values_of(index, masks, found)
+
+    def _text_values(self, index: int, spec: FieldSpec, keys: list[Any]) -> list[_Value]:
+        """``_new_values`` of text: the words of ASCII values found by compiled code, and
+        their bits and tokens gathered per distinct word; other values word by word."""
+        texts = keys if len(spec.columns) == 1 else ["\n".join(key) for key in keys]
+        plain = [i for i, text in enumerate(texts) if text.isascii()]
+        out: list[Any] = [None] * len(keys)
+        if len(plain) < len(keys):
+            others = [i for i, text in enumerate(texts) if not text.isascii()]
+            words = [list(text_words(texts[i])) for i in others]
+            self._prefetch(spec, (w for ws in words for w in ws))
+            masks = [self._masks_of(spec, ws) for ws in words]
+            found = [{"token": ws, "prefix": [w[:3] for w in ws]} for ws in words]
+            for i, value in zip(others, self._values_of(index, masks, found), strict=True):
+                out[i] = value
+        if not plain:
+            return out
+        split = TextWords([texts[i].encode() for i in plain])
+        self._prefetch(spec, split.distinct)
+        cache: dict[Any, int] = self._word_cache[spec.name]
+        raw = b"".join([cache[w].to_bytes(self._nbytes, "little") for w in split.distinct])
+        rows = np.frombuffer(raw, dtype="<u8").reshape(len(split.distinct), self._bits // 64)
+        ored = or_rows(rows.astype(np.uint64), split.word_of, split.offsets).astype("<u8")
+        size = self._nbytes
+        joined = ored.tobytes()
+        masks = [
+            int.from_bytes(joined[i : i + size], "little") for i in range(0, len(joined), size)
+        ]
+        bounds = split.offsets.tolist()
+        slots = []
+        for slot, part in enumerate(self._block_parts[index]):
+            tokens = split.distinct if part == "token" else [w[:3] for w in split.distinct]
+            ids = np.asarray(self._intern_many(index, slot, [tokens])[0], dtype=np.int64)
+            per_word = ids[split.word_of].tolist()
+            slots.append([tuple(per_word[a:b]) for a, b in pairwise(bounds)])
+        for k, i in enumerate(plain):
+            out[i] = (masks[k], tuple(column[k] for column in slots))
+        return out
 
     def _date_value(self, index: int, spec: FieldSpec, text: str) -> _Value:
         """A date's bits and tokens from those of its year and of its month and day, which

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -90,6 +91,13 @@ def latin_words(text: str) -> tuple[str, ...]:
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.replace("'", "").replace("\u2019", "").replace("`", "")
     return tuple(w for w in _NOT_LETTER.split(text) if w)
+
+
+def column_words(texts: Iterable[str]) -> Iterator[str]:
+    """The Latin words ``name_part`` reads in each name column (characters aside)."""
+    for text in texts:
+        if text:
+            yield from latin_words(_HAN_RUN.sub(" ", text) if has_han(text) else text)
 
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")

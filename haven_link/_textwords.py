@@ -1,0 +1,118 @@
+"""Words of many ASCII texts at once, compiled: the words ``_names.text_words`` finds
+(runs of letters and digits, lower-cased), with a code per word so that numpy can find
+the distinct ones without a Python call per word."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from numba import njit
+
+from ._blake2 import layout
+
+# FNV-1a, 64 bits: codes only group words; equal codes are checked byte for byte.
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
+
+
+@njit(cache=True)
+def _split(buf: Any, starts: Any, lengths: Any) -> Any:
+    n = starts.shape[0]
+    low = buf.copy()
+    most = lengths.sum() // 2 + n + 1  # a word and a separator take two bytes at least
+    word_start = np.empty(most, dtype=np.int64)
+    word_length = np.empty(most, dtype=np.int64)
+    codes = np.empty(most, dtype=np.uint64)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    count = 0
+    for i in range(n):
+        end = starts[i] + lengths[i]
+        j = starts[i]
+        while j < end:
+            c = low[j]
+            if 65 <= c <= 90:
+                c += 32
+                low[j] = c
+            if (97 <= c <= 122) or (48 <= c <= 57):
+                if j == starts[i] or not _is_word(low[j - 1]):
+                    word_start[count] = j
+                    word_length[count] = 0
+                    codes[count] = _FNV_OFFSET
+                    count += 1
+                word_length[count - 1] += 1
+                codes[count - 1] = (codes[count - 1] ^ np.uint64(c)) * _FNV_PRIME
+            j += 1
+        offsets[i + 1] = count
+    return low, word_start[:count], word_length[:count], codes[:count], offsets
+
+
+@njit(cache=True, inline="always")
+def _is_word(c: Any) -> Any:
+    return (97 <= c <= 122) or (48 <= c <= 57)
+
+
+@njit(cache=True)
+def _same_as_first(low: Any, word_start: Any, word_length: Any, first: Any) -> Any:
+    """Whether every word equals the first word with its code (no code collision)."""
+    for w in range(word_start.shape[0]):
+        f = first[w]
+        if word_length[w] != word_length[f]:
+            return False
+        for k in range(word_length[w]):
+            if low[word_start[w] + k] != low[word_start[f] + k]:
+                return False
+    return True
+
+
+@njit(cache=True)
+def or_rows(rows: Any, word_of: Any, offsets: Any) -> Any:
+    """Per text ``i``, the OR of ``rows[word_of[j]]`` over its words ``j`` in
+    ``offsets[i]:offsets[i+1]``."""
+    n = offsets.shape[0] - 1
+    out = np.zeros((n, rows.shape[1]), dtype=np.uint64)
+    for i in range(n):
+        for j in range(offsets[i], offsets[i + 1]):
+            out[i] |= rows[word_of[j]]
+    return out
+
+
+class TextWords:
+    """The words of ASCII texts: ``distinct`` words, and for each text the indexes of its
+    words into them, ``word_of[offsets[i]:offsets[i+1]]``, in order."""
+
+    distinct: list[str]
+    word_of: npt.NDArray[np.int64]
+    offsets: npt.NDArray[np.int64]
+
+    def __init__(self, texts: list[bytes]) -> None:
+        buf, starts, lengths = layout(texts)
+        low, word_start, word_length, codes, offsets = _split(buf, starts, lengths)
+        _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1).astype(np.int64)
+        if not _same_as_first(low, word_start, word_length, first[inverse]):
+            # Two words share a code (about one chance in 10**10 per batch): group by text.
+            raw = low.tobytes()
+            words = [
+                raw[s : s + n]
+                for s, n in zip(word_start.tolist(), word_length.tolist(), strict=True)
+            ]
+            position: dict[bytes, int] = {}
+            firsts: list[int] = []
+            groups = []
+            for j, word in enumerate(words):
+                group = position.get(word)
+                if group is None:
+                    group = position[word] = len(firsts)
+                    firsts.append(j)
+                groups.append(group)
+            first = np.asarray(firsts, dtype=np.int64)
+            inverse = np.asarray(groups, dtype=np.int64)
+        raw = low.tobytes()
+        self.distinct = [
+            raw[s : s + n].decode("ascii")
+            for s, n in zip(word_start[first].tolist(), word_length[first].tolist(), strict=True)
+        ]
+        self.word_of = inverse
+        self.offsets = offsets

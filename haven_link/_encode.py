@@ -16,9 +16,9 @@ import multiprocessing as mp
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from functools import reduce
+from functools import partial, reduce
 from itertools import chain, islice, pairwise, product
-from operator import or_
+from operator import attrgetter, or_
 from pathlib import Path
 from typing import IO, Any
 
@@ -27,9 +27,10 @@ import numpy.typing as npt
 
 from ._blake2 import Arena, hash_joins, keyed_state
 from ._chinese import prefetch_readings
+from ._combinations import Combinations
 from ._dates import day_features, year_features
 from ._errors import InputError, KeyMismatchError, SchemaError
-from ._features import Tokens, bigrams, field_tokens, name_tokens, read_date
+from ._features import COMBINED_BASES, Tokens, bigrams, field_tokens, read_date
 from ._keys import LinkageSecret
 from ._names import PersonName, column_words, combine_parts, name_part, text_words
 from ._progress import progress
@@ -246,6 +247,11 @@ class Encoder:
         self._token_ids: list[list[dict[str, int]]] = [[{} for _ in p] for p in self._block_parts]
         self._token_bytes: list[list[list[bytes]]] = [[[] for _ in p] for p in self._block_parts]
         self._block_cache: list[dict[tuple[int, ...], int]] = [{} for _ in self._rules]
+        # Parts joining several tokens of a name, interned by their tokens' ids.
+        self._combinations = [
+            [Combinations(COMBINED_BASES[p][1]) if p in COMBINED_BASES else None for p in parts]
+            for parts in self._block_parts
+        ]
         # Interned token bytes laid out for the compiled block-key hashing.
         self._arenas = [[Arena() for _ in p] for p in self._block_parts]
         self.fingerprint = secret.fingerprint()
@@ -334,6 +340,9 @@ class Encoder:
         get = table.__getitem__
         return [tuple(map(get, tokens)) for tokens in lists]
 
+    def _intern_one(self, index: int, slot: int, tokens: list[str]) -> tuple[int, ...]:
+        return self._intern_many(index, slot, [tokens])[0]
+
     def _values_of(self, index: int, masks: list[int], found: list[Tokens]) -> list[_Value]:
         """Values from masks and token dicts, tokens interned per blocking part at once."""
         slots = [
@@ -345,6 +354,21 @@ class Encoder:
             if slots
             else [(mask, ()) for mask in masks]
         )
+
+    def _name_values(self, index: int, masks: list[int], names: list[PersonName]) -> list[_Value]:
+        """Values of names: their blocking tokens per part, interned at once."""
+        slots = []
+        for slot, part in enumerate(self._block_parts[index]):
+            combos = self._combinations[index][slot]
+            if combos is None:  # unit, sound or spelling: the name's own
+                attribute = attrgetter(f"{part}s")
+                slots.append(self._intern_many(index, slot, [attribute(n) for n in names]))
+                continue
+            bases = list(map(COMBINED_BASES[part][0], names))
+            slots.append(combos.tokens(bases, partial(self._intern_one, index, slot)))
+        if not slots:
+            return [(mask, ()) for mask in masks]
+        return list(zip(masks, zip(*slots, strict=True), strict=True))
 
     def _new_values(self, index: int, keys: list[Any]) -> list[_Value]:
         """Bits and blocking tokens of new distinct keys of field ``index`` (a value, or a
@@ -363,11 +387,7 @@ class Encoder:
                 | (self._masks_of(spec, n.spellings, "spelling") if spelled and n.spellings else 0)
                 for n in names
             ]
-            return self._values_of(
-                index,
-                masks,
-                [name_tokens(n, with_bigrams=False, parts=self._block_parts[index]) for n in names],
-            )
+            return self._name_values(index, masks, names)
         if spec.kind == "text":
             if set(self._block_parts[index]) <= {"token", "prefix"}:
                 return self._text_values(index, spec, keys)
@@ -488,7 +508,10 @@ class Encoder:
         for cache in caches:
             if len(cache) > _CACHE_LIMIT:
                 cache.clear()
-        if any(len(t) > _CACHE_LIMIT for tables in self._token_ids for t in tables):
+        combos = [c for parts in self._combinations for c in parts if c is not None]
+        if any(len(t) > _CACHE_LIMIT for tables in self._token_ids for t in tables) or any(
+            len(c) > _CACHE_LIMIT for c in combos
+        ):
             # Token ids restart: everything holding one goes.
             held: list[dict[Any, Any]] = [
                 *self._values,
@@ -503,6 +526,9 @@ class Encoder:
                     self._token_text[index][slot].clear()
                     self._token_bytes[index][slot].clear()
                     self._arenas[index][slot] = Arena()
+                    combo = self._combinations[index][slot]
+                    if combo is not None:
+                        self._combinations[index][slot] = Combinations(combo.size)
 
     def _block_hash(self, rule: int, ids: tuple[int, ...]) -> int:
         cache = self._block_cache[rule]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from itertools import combinations
 
 from ._dates import DateOfBirth, date_features, parse_date
@@ -33,21 +33,28 @@ def name_tokens(
         "sound": list(name.sounds),
         "spelling": list(name.spellings),
     }
-    want = _COMBINED if parts is None else _COMBINED.intersection(parts)
-    if want & {"sound_pair", "sound_triple"}:
-        sounds = sorted(set(name.sounds[:4]))
-        if "sound_pair" in want:
-            found["sound_pair"] = [f"{a}+{b}" for a, b in combinations(sounds, 2)]
-        if "sound_triple" in want:
-            # Three sounds together: blocks small enough for common Chinese syllables.
-            found["sound_triple"] = ["+".join(c) for c in combinations(sounds, 3)]
-    if "spelling_pair" in want:
-        spelled = sorted(name.spellings[:8])
-        found["spelling_pair"] = [f"{a}+{b}" for a, b in combinations(spelled, 2)]
+    for part in COMBINED_BASES if parts is None else COMBINED_BASES.keys() & set(parts):
+        bases, size = COMBINED_BASES[part]
+        found[part] = ["+".join(c) for c in combinations(bases(name), size)]
     return found
 
 
-_COMBINED = frozenset(["sound_pair", "sound_triple", "spelling_pair"])
+def _sound_bases(name: PersonName) -> list[str]:
+    return sorted(set(name.sounds[:4]))
+
+
+def _spelling_bases(name: PersonName) -> list[str]:
+    return sorted(name.spellings[:8])
+
+
+# Blocking parts joining several tokens of a name with "+": each combination of this
+# many of the sorted tokens. Three sounds together make blocks small enough for common
+# Chinese syllables.
+COMBINED_BASES: dict[str, tuple[Callable[[PersonName], list[str]], int]] = {
+    "sound_pair": (_sound_bases, 2),
+    "sound_triple": (_sound_bases, 3),
+    "spelling_pair": (_spelling_bases, 2),
+}
 
 
 def read_date(text: str) -> DateOfBirth:

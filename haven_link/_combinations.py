@@ -1,0 +1,86 @@
+"""Blocking tokens joining several others ("a+b" of two sounds of a name), many at once.
+
+A name yields up to 28 such tokens, and most were seen before: they are found by the
+ids of their parts with numpy, and only a new token's text is ever made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from itertools import chain, combinations, pairwise
+from math import comb
+
+import numpy as np
+import numpy.typing as npt
+
+# Base token ids stay below 2**21 (the encoder trims its tables well before), so up to
+# three pack into one int64.
+_ID_BITS = 21
+_ID_MASK = (1 << _ID_BITS) - 1
+
+
+@lru_cache(maxsize=64)
+def _positions(k: int, r: int) -> npt.NDArray[np.int64]:
+    """Positions of each ``r``-combination of ``k`` items, in ``itertools`` order."""
+    return np.array(list(combinations(range(k), r)), dtype=np.int64).reshape(-1, r)
+
+
+class Combinations:
+    """Tokens of ``size`` base tokens joined by "+", for every ``size``-combination of a
+    sorted list (as ``itertools.combinations`` gives them); ids of new tokens come from
+    the encoder's table of the part."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.base: dict[str, int] = {}
+        self.base_text: list[str] = []
+        self.known: dict[int, int] = {}  # packed base ids -> the part's token id
+
+    def __len__(self) -> int:
+        return max(len(self.base), len(self.known))
+
+    def tokens(
+        self, bases: Sequence[Sequence[str]], intern: Callable[[list[str]], Sequence[int]]
+    ) -> list[tuple[int, ...]]:
+        """Token ids of the combinations of each sorted list of base tokens; ``intern``
+        gives the ids of new tokens' texts."""
+        r = self.size
+        new = [t for t in dict.fromkeys(chain.from_iterable(bases)) if t not in self.base]
+        if new:
+            start = len(self.base_text)
+            self.base.update(zip(new, range(start, start + len(new)), strict=True))
+            self.base_text += new
+        get = self.base.__getitem__
+        ids = [tuple(map(get, items)) for items in bases]
+        lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+        longest = int(lengths.max()) if len(ids) else 0
+        counts = np.array([comb(k, r) for k in range(longest + 1)], dtype=np.int64)[lengths]
+        offsets = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        codes = np.empty(int(offsets[-1]), dtype=np.int64)
+        for k in range(r, longest + 1):
+            rows = np.flatnonzero(lengths == k)
+            if not len(rows):
+                continue
+            items = np.array([ids[i] for i in rows.tolist()], dtype=np.int64)
+            chosen = items[:, _positions(k, r)]  # names x combinations x r
+            packed = chosen[:, :, 0]
+            for j in range(1, r):
+                packed = (packed << _ID_BITS) | chosen[:, :, j]
+            at = offsets[rows][:, None] + np.arange(packed.shape[1])[None, :]
+            codes[at.ravel()] = packed.ravel()
+        distinct, inverse = np.unique(codes, return_inverse=True)
+        keys = distinct.tolist()
+        found = list(map(self.known.get, keys))
+        missing = [i for i, token in enumerate(found) if token is None]
+        if missing:
+            texts = [self._text(keys[i]) for i in missing]
+            for i, token in zip(missing, intern(texts), strict=True):
+                found[i] = self.known[keys[i]] = token
+        flat = np.asarray(found, dtype=np.int64)[inverse.reshape(-1)].tolist()
+        return [tuple(flat[a:b]) for a, b in pairwise(offsets.tolist())]
+
+    def _text(self, code: int) -> str:
+        shifts = range(_ID_BITS * (self.size - 1), -1, -_ID_BITS)
+        return "+".join([self.base_text[(code >> s) & _ID_MASK] for s in shifts])

@@ -389,23 +389,7 @@ class Encoder:
             ]
             return self._name_values(index, masks, names)
         if spec.kind == "text":
-            if set(self._block_parts[index]) <= {"token", "prefix"}:
-                return self._text_values(index, spec, keys)
-            if single:
-                texts = [list(text_words(key)) for key in keys]
-            else:
-                texts = [[w for value in key for w in text_words(value)] for key in keys]
-            self._prefetch(spec, (w for words in texts for w in words))
-            masks = [self._masks_of(spec, words) for words in texts]
-            prefixes = "prefix" in self._block_parts[index]
-            return self._values_of(
-                index,
-                masks,
-                [
-                    {"token": words, "prefix": [w[:3] for w in words] if prefixes else []}
-                    for words in texts
-                ],
-            )
+            return self._text_values(index, spec, keys)
         if spec.kind == "date":
             return [self._date_value(index, spec, key if single else key[0]) for key in keys]
         found = [
@@ -429,7 +413,8 @@ class Encoder:
 
     def _text_values(self, index: int, spec: FieldSpec, keys: list[Any]) -> list[_Value]:
         """``_new_values`` of text: the words of ASCII values found by compiled code, and
-        their bits and tokens gathered per distinct word; other values word by word."""
+        their bits and tokens (blocking parts ``token`` and ``prefix``) gathered per distinct
+        word; other values word by word."""
         texts = keys if len(spec.columns) == 1 else ["\n".join(key) for key in keys]
         plain = [i for i, text in enumerate(texts) if text.isascii()]
         out: list[Any] = [None] * len(keys)

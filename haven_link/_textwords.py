@@ -17,8 +17,14 @@ _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
 
 
+@njit(cache=True, inline="always")
+def _is_word(c: Any) -> Any:
+    return (97 <= c <= 122) or (48 <= c <= 57)
+
+
 @njit(cache=True)
 def _split(buf: Any, starts: Any, lengths: Any) -> Any:
+    """The texts lower-cased, and each word's start, length and code, text by text."""
     n = starts.shape[0]
     low = buf.copy()
     most = lengths.sum() // 2 + n + 1  # a word and a separator take two bytes at least
@@ -35,7 +41,7 @@ def _split(buf: Any, starts: Any, lengths: Any) -> Any:
             if 65 <= c <= 90:
                 c += 32
                 low[j] = c
-            if (97 <= c <= 122) or (48 <= c <= 57):
+            if _is_word(c):
                 if j == starts[i] or not _is_word(low[j - 1]):
                     word_start[count] = j
                     word_length[count] = 0
@@ -46,11 +52,6 @@ def _split(buf: Any, starts: Any, lengths: Any) -> Any:
             j += 1
         offsets[i + 1] = count
     return low, word_start[:count], word_length[:count], codes[:count], offsets
-
-
-@njit(cache=True, inline="always")
-def _is_word(c: Any) -> Any:
-    return (97 <= c <= 122) or (48 <= c <= 57)
 
 
 @njit(cache=True)

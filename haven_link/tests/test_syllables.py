@@ -79,3 +79,16 @@ def test_rejects_other_characters(token: str) -> None:
         segment_many([token])
     with pytest.raises(ValueError):
         readable([token])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_random_words, _syllable_words), min_size=1, max_size=20))
+def test_prefetched_readings_equal_python_readings(tokens: list[str]) -> None:
+    # What the encoder takes from a batch's compiled splits, against the search in Python.
+    from haven_link import _chinese
+
+    _chinese.prefetch_readings(tokens)
+    prefetched = {t: _chinese._PREFETCHED[t] for t in tokens}
+    _chinese._PREFETCHED.clear()
+    for token in tokens:
+        assert prefetched[token] == _chinese._token_readings.__wrapped__(token), token

@@ -75,12 +75,15 @@ class Combinations:
         found = list(map(self.known.get, keys))
         missing = [i for i, token in enumerate(found) if token is None]
         if missing:
-            texts = [self._text(keys[i]) for i in missing]
+            texts = self._texts(distinct[missing])
             for i, token in zip(missing, intern(texts), strict=True):
                 found[i] = self.known[keys[i]] = token
         flat = np.asarray(found, dtype=np.int64)[inverse.reshape(-1)].tolist()
         return [tuple(flat[a:b]) for a, b in pairwise(offsets.tolist())]
 
-    def _text(self, code: int) -> str:
+    def _texts(self, codes: npt.NDArray[np.int64]) -> list[str]:
+        """The text of each packed combination: its base tokens joined by "+"."""
+        text = self.base_text
         shifts = range(_ID_BITS * (self.size - 1), -1, -_ID_BITS)
-        return "+".join([self.base_text[(code >> s) & _ID_MASK] for s in shifts])
+        parts = [[text[i] for i in ((codes >> s) & _ID_MASK).tolist()] for s in shifts]
+        return ["+".join(joined) for joined in zip(*parts, strict=True)]

@@ -359,13 +359,17 @@ class Encoder:
     def _name_values(self, index: int, masks: list[int], names: list[PersonName]) -> list[_Value]:
         """Values of names: their blocking tokens per part, interned at once."""
         slots = []
+        bases_of: dict[Any, list[list[str]]] = {}
         for slot, part in enumerate(self._block_parts[index]):
             combos = self._combinations[index][slot]
             if combos is None:  # unit, sound or spelling: the name's own
                 attribute = attrgetter(f"{part}s")
                 slots.append(self._intern_many(index, slot, [attribute(n) for n in names]))
                 continue
-            bases = list(map(COMBINED_BASES[part][0], names))
+            of = COMBINED_BASES[part][0]  # pairs and triples of sounds share their bases
+            if of not in bases_of:
+                bases_of[of] = list(map(of, names))
+            bases = bases_of[of]
             slots.append(combos.tokens(bases, partial(self._intern_one, index, slot)))
         if not slots:
             return [(mask, ()) for mask in masks]

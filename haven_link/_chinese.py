@@ -227,8 +227,8 @@ Reading = tuple[tuple[str, ...], tuple[str, ...]]
 UNREAD: tuple[Reading | None, ...] = (None,) * SYSTEMS
 
 
-# Readings found a batch at a time by compiled code (``prefetch_readings``), each taken
-# once by ``_token_readings`` into its cache.
+# Readings found a batch at a time by compiled code (``prefetch_readings``), where
+# ``_token_readings`` looks first before it searches in Python.
 _PREFETCHED: dict[str, tuple[Reading | None, ...]] = {}
 
 

@@ -45,31 +45,13 @@ class Combinations:
     ) -> list[tuple[int, ...]]:
         """Token ids of the combinations of each sorted list of base tokens; ``intern``
         gives the ids of new tokens' texts."""
-        r = self.size
         new = [t for t in dict.fromkeys(chain.from_iterable(bases)) if t not in self.base]
         if new:
             start = len(self.base_text)
             self.base.update(zip(new, range(start, start + len(new)), strict=True))
             self.base_text += new
         get = self.base.__getitem__
-        ids = [tuple(map(get, items)) for items in bases]
-        lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
-        longest = int(lengths.max()) if len(ids) else 0
-        counts = np.array([comb(k, r) for k in range(longest + 1)], dtype=np.int64)[lengths]
-        offsets = np.zeros(len(ids) + 1, dtype=np.int64)
-        np.cumsum(counts, out=offsets[1:])
-        codes = np.empty(int(offsets[-1]), dtype=np.int64)
-        for k in range(r, longest + 1):
-            rows = np.flatnonzero(lengths == k)
-            if not len(rows):
-                continue
-            items = np.array([ids[i] for i in rows.tolist()], dtype=np.int64)
-            chosen = items[:, _positions(k, r)]  # names x combinations x r
-            packed = chosen[:, :, 0]
-            for j in range(1, r):
-                packed = (packed << _ID_BITS) | chosen[:, :, j]
-            at = offsets[rows][:, None] + np.arange(packed.shape[1])[None, :]
-            codes[at.ravel()] = packed.ravel()
+        codes, offsets = self._packed([tuple(map(get, items)) for items in bases])
         distinct, inverse = np.unique(codes, return_inverse=True)
         keys = distinct.tolist()
         found = list(map(self.known.get, keys))
@@ -80,6 +62,31 @@ class Combinations:
                 found[i] = self.known[keys[i]] = token
         flat = np.asarray(found, dtype=np.int64)[inverse.reshape(-1)].tolist()
         return [tuple(flat[a:b]) for a, b in pairwise(offsets.tolist())]
+
+    def _packed(
+        self, ids: list[tuple[int, ...]]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Each list's combinations as packed base ids, one list after the other, and
+        where each list's start."""
+        r = self.size
+        lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+        longest = int(lengths.max()) if len(ids) else 0
+        counts = np.array([comb(k, r) for k in range(longest + 1)], dtype=np.int64)[lengths]
+        offsets = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        codes = np.empty(int(offsets[-1]), dtype=np.int64)
+        for k in range(r, longest + 1):  # lists of one length at a time, as a matrix
+            rows = np.flatnonzero(lengths == k)
+            if not len(rows):
+                continue
+            items = np.array([ids[i] for i in rows.tolist()], dtype=np.int64)
+            chosen = items[:, _positions(k, r)]  # lists x combinations x r
+            packed = chosen[:, :, 0]
+            for j in range(1, r):
+                packed = (packed << _ID_BITS) | chosen[:, :, j]
+            at = offsets[rows][:, None] + np.arange(packed.shape[1])[None, :]
+            codes[at.ravel()] = packed.ravel()
+        return codes, offsets
 
     def _texts(self, codes: npt.NDArray[np.int64]) -> list[str]:
         """The text of each packed combination: its base tokens joined by "+"."""

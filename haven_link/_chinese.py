@@ -75,8 +75,6 @@ def to_simplified(text: str) -> str:
 def han_to_pinyin(text: str, *, surname_first: bool) -> tuple[str, ...]:
     """Toneless pinyin syllables for a run of characters; the first one or two characters
     are read as a family name when ``surname_first``."""
-    from pypinyin import Style, lazy_pinyin
-
     simple = to_simplified(text)
     head: list[str] = []
     if surname_first:
@@ -91,6 +89,8 @@ def han_to_pinyin(text: str, *, surname_first: bool) -> tuple[str, ...]:
     if not any(simple[i : i + 2] in _phrase_starts() for i in range(len(simple) - 1)):
         # No phrase can start here, so pypinyin would read character by character.
         return tuple(head + [s for ch in simple for s in _char_pinyin(ch)])
+    from pypinyin import Style, lazy_pinyin  # slow import, only when a phrase may start
+
     rest = lazy_pinyin(simple, style=Style.NORMAL, v_to_u=False, errors="ignore")
     return tuple(head + [s.replace("ü", "v") for s in rest if s.isascii() and s.isalpha()])
 

@@ -212,7 +212,8 @@ def name_part(text: str, surname_first: bool, original: bool) -> NamePart:
         for word in per_word:
             systems &= _systems_of(word)
     readings: tuple[Reading, ...] = _NO_READINGS
-    if systems:  # some system reads every word (most names of other languages: none)
+    # Some system reads every word (most names of other languages: none; no words: all).
+    if systems and latin:
         readings = tuple(
             _joined([r[system] for r in per_word]) if systems >> system & 1 else ((), ())
             for system in range(SYSTEMS)

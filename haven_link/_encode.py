@@ -98,9 +98,11 @@ def _person_name(values: tuple[str, ...]) -> PersonName:
     )
 
 
-# A distinct field value: its bits, and its blocking tokens (interned ids), one tuple per
-# blocking part the schema uses on that field.
-_Value = tuple[int, tuple[tuple[int, ...], ...]]
+# A distinct field value: its bits (little-endian bytes, as batches gather them), and its
+# blocking tokens (interned ids), one tuple per blocking part the schema uses on it.
+_Value = tuple[bytes, tuple[tuple[int, ...], ...]]
+# Bits and tokens of part of a value (a date's year, or its month and day).
+_Piece = tuple[int, tuple[tuple[int, ...], ...]]
 
 
 @dataclass(slots=True)
@@ -241,7 +243,7 @@ class Encoder:
                 items.append((index[field], parts.index(part)))
             self._rules.append(items)
         self._values: list[dict[Any, _Value]] = [{} for _ in schema.fields]
-        self._date_pieces: list[dict[tuple[int | None, ...], _Value]] = [{} for _ in schema.fields]
+        self._date_pieces: list[dict[tuple[int | None, ...], _Piece]] = [{} for _ in schema.fields]
         # Blocking tokens interned per field and part: id -> text, and token -> id.
         self._token_text: list[list[list[str]]] = [[[] for _ in p] for p in self._block_parts]
         self._token_ids: list[list[dict[str, int]]] = [[{} for _ in p] for p in self._block_parts]
@@ -350,11 +352,15 @@ class Encoder:
             self._intern_many(index, slot, [f.get(part, ()) for f in found])
             for slot, part in enumerate(self._block_parts[index])
         ]
-        return (
-            list(zip(masks, zip(*slots, strict=True), strict=True))
-            if slots
-            else [(mask, ()) for mask in masks]
-        )
+        return self._with_tokens(masks, slots)
+
+    def _with_tokens(self, masks: list[int], slots: list[list[tuple[int, ...]]]) -> list[_Value]:
+        """Values from masks and, per blocking part, each value's token ids."""
+        size = self._nbytes
+        raw = [mask.to_bytes(size, "little") for mask in masks]
+        if not slots:
+            return [(mask, ()) for mask in raw]
+        return list(zip(raw, zip(*slots, strict=True), strict=True))
 
     def _name_values(self, index: int, masks: list[int], names: list[PersonName]) -> list[_Value]:
         """Values of names: their blocking tokens per part, interned at once."""
@@ -371,9 +377,7 @@ class Encoder:
                 bases_of[of] = list(map(of, names))
             bases = bases_of[of]
             slots.append(combos.tokens(bases, partial(self._intern_one, index, slot)))
-        if not slots:
-            return [(mask, ()) for mask in masks]
-        return list(zip(masks, zip(*slots, strict=True), strict=True))
+        return self._with_tokens(masks, slots)
 
     def _new_values(self, index: int, keys: list[Any]) -> list[_Value]:
         """Bits and blocking tokens of new distinct keys of field ``index`` (a value, or a
@@ -441,9 +445,7 @@ class Encoder:
         ored = or_rows(rows.astype(np.uint64), split.word_of, split.offsets).astype("<u8")
         size = self._nbytes
         joined = ored.tobytes()
-        masks = [
-            int.from_bytes(joined[i : i + size], "little") for i in range(0, len(joined), size)
-        ]
+        masks = [joined[i : i + size] for i in range(0, len(joined), size)]
         bounds = split.offsets.tolist()
         slots = []
         for slot, part in enumerate(self._block_parts[index]):
@@ -460,7 +462,7 @@ class Encoder:
         repeat far more than whole dates (tokens as in _features.field_tokens)."""
         dob = read_date(text.strip())
         if dob.year is None:
-            return 0, ((),) * len(self._block_parts[index])
+            return bytes(self._nbytes), ((),) * len(self._block_parts[index])
         year = self._date_pieces[index].get((dob.year, dob.estimated))
         if year is None:
             year = self._date_piece(index, spec, year_features(dob.year, dob.estimated))
@@ -470,11 +472,12 @@ class Encoder:
             day = self._date_piece(index, spec, day_features(dob.month, dob.day))
             self._date_pieces[index][(dob.month, dob.day, None)] = day
         # The two never share a part, so each slot comes from one or the other.
-        return year[0] | day[0], tuple([a or b for a, b in zip(year[1], day[1], strict=True)])
+        mask = (year[0] | day[0]).to_bytes(self._nbytes, "little")
+        return mask, tuple([a or b for a, b in zip(year[1], day[1], strict=True)])
 
     def _date_piece(
         self, index: int, spec: FieldSpec, features: tuple[tuple[str, tuple[str, ...]], ...]
-    ) -> _Value:
+    ) -> _Piece:
         parts = dict(features)
         mask = 0
         for part, tokens in features:
@@ -547,7 +550,7 @@ class Encoder:
             value = self._values[index].get(key)
             if value is None:
                 value = self._values[index][key] = self._new_values(index, [key])[0]
-            mask |= value[0]
+            mask |= int.from_bytes(value[0], "little")
             found.append(value)
         keys: list[int] = []
         for rule, items in enumerate(self._rules):
@@ -597,20 +600,21 @@ class Encoder:
             values: list[_Value] = known  # type: ignore[assignment]
             position = dict(zip(distinct, range(len(distinct)), strict=True))
             codes = np.fromiter(map(position.__getitem__, keys), dtype=np.intp, count=n)
-            raw = b"".join([v[0].to_bytes(self._nbytes, "little") for v in values])
+            raw = b"".join([v[0] for v in values])
             table = np.frombuffer(raw, dtype="<u8").reshape(len(values), words)
             clks |= table[codes]
             field_spans: list[tuple[npt.NDArray[np.int64], ...]] = []
-            for slot in range(len(self._block_parts[index])):
-                lengths = np.fromiter(
-                    (len(v[1][slot]) for v in values), dtype=np.int64, count=len(values)
-                )
+            by_slot = (
+                zip(*[v[1] for v in values], strict=True)
+                if values
+                else [()] * len(self._block_parts[index])
+            )
+            for slot_tokens in by_slot:
+                lengths = np.fromiter(map(len, slot_tokens), dtype=np.int64, count=len(values))
                 starts = np.zeros(len(values), dtype=np.int64)
                 np.cumsum(lengths[:-1], out=starts[1:])
                 flat = np.fromiter(
-                    chain.from_iterable(v[1][slot] for v in values),
-                    dtype=np.int64,
-                    count=int(lengths.sum()),
+                    chain.from_iterable(slot_tokens), dtype=np.int64, count=int(lengths.sum())
                 )
                 field_spans.append((lengths[codes], starts[codes], flat))
             spans.append(field_spans)

@@ -366,3 +366,9 @@ def test_random_names_encode_as_the_reference_does(names, schema, secret) -> Non
     clks, keys = _reference_encode(records, schema, secret)
     assert enc.clks.astype("<u8").tobytes() == b"".join(clks)
     assert enc.block_keys.tolist() == [k for ks in keys for k in ks]
+
+
+def test_no_records(schema, secret) -> None:
+    empty = encode_records([], schema, secret)
+    assert len(empty) == 0 and empty.clks.shape == (0, schema.bits // 64)
+    assert empty.block_offsets.tolist() == [0] and len(empty.block_keys) == 0

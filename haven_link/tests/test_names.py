@@ -275,3 +275,15 @@ def test_character_by_character_reading_equals_pypinyin(text: str) -> None:
     # The fast path reads character by character only where no phrase can start.
     assert han_to_pinyin(text, surname_first=False) == _pypinyin_reading(text)
     assert han_to_pinyin("重庆", surname_first=False) == ("chong", "qing")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=30))
+def test_marks_table_deletes_what_combining_marks_are(text: str) -> None:
+    import unicodedata
+
+    from haven_link._names import _without_marks
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    expected = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    assert decomposed.translate(_without_marks()) == expected

@@ -91,8 +91,14 @@ def han_to_pinyin(text: str, *, surname_first: bool) -> tuple[str, ...]:
         return tuple(head + [s for ch in simple for s in _char_pinyin(ch)])
     from pypinyin import Style, lazy_pinyin  # slow import, only when a phrase may start
 
-    rest = lazy_pinyin(simple, style=Style.NORMAL, v_to_u=False, errors="ignore")
-    return tuple(head + [s.replace("ü", "v") for s in rest if s.isascii() and s.isalpha()])
+    return tuple(head) + _toneless(
+        lazy_pinyin(simple, style=Style.NORMAL, v_to_u=False, errors="ignore")
+    )
+
+
+def _toneless(read: list[str]) -> tuple[str, ...]:
+    """pypinyin's readings without those it could not give in letters."""
+    return tuple(s.replace("ü", "v") for s in read if s.isascii() and s.isalpha())
 
 
 @lru_cache(maxsize=1)
@@ -109,8 +115,7 @@ def _char_pinyin(ch: str) -> tuple[str, ...]:
     """pypinyin's toneless reading of one character (none for a character it lacks)."""
     from pypinyin import Style, lazy_pinyin
 
-    read = lazy_pinyin(ch, style=Style.NORMAL, v_to_u=False, errors="ignore")
-    return tuple(s.replace("ü", "v") for s in read if s.isascii() and s.isalpha())
+    return _toneless(lazy_pinyin(ch, style=Style.NORMAL, v_to_u=False, errors="ignore"))
 
 
 def split_surname(han: str) -> tuple[str, str]:
@@ -145,11 +150,15 @@ def _mixed_vocabulary() -> dict[str, str]:
     return table
 
 
+# Longer tokens are never read as a romanisation (no name syllables run that long).
+MAX_TOKEN = 24
+
+
 @lru_cache(maxsize=262144)
 def _segment_in(token: str, system: int) -> tuple[str, ...] | None:
     """``_segment`` for one of the systems (see ``SYSTEMS``), cached: the same given
     names and surnames come back all the time."""
-    if len(token) > 24:
+    if len(token) > MAX_TOKEN:
         return None
     vocabulary = _mixed_vocabulary() if system == MIXED else _tables()[system]
     if token in vocabulary:
@@ -224,7 +233,7 @@ def pick_system(lengths: tuple[int | None, ...]) -> int | None:
 
 Reading = tuple[tuple[str, ...], tuple[str, ...]]
 # Readings of a word no system reads (most words of other languages), shared.
-UNREAD: tuple[Reading | None, ...] = (None,) * SYSTEMS
+UNREAD: tuple[None, ...] = (None,) * SYSTEMS
 
 
 # Readings found a batch at a time by compiled code (``prefetch_readings``), where
@@ -239,20 +248,23 @@ def prefetch_readings(tokens: Iterable[str]) -> None:
 
     _PREFETCHED.clear()
     new = list(dict.fromkeys(tokens))
-    if not new:
-        return
+    if new:
+        _PREFETCHED.update(zip(new, map(_readings, segment_many(new)), strict=True))
+
+
+def _readings(splits: tuple[tuple[str, ...] | None, ...]) -> tuple[Reading | None, ...]:
+    """A token's readings from its split in each system: its syllables as pinyin, and
+    as written."""
+    if splits == UNREAD:
+        return UNREAD
     _, wade, canto = _tables()
     mappings = (None, wade, canto, _mixed_vocabulary())
-    for token, splits in zip(new, segment_many(new), strict=True):
-        if splits == UNREAD:
-            _PREFETCHED[token] = UNREAD
-            continue
-        _PREFETCHED[token] = tuple(
-            None
-            if parts is None
-            else (parts if mapping is None else tuple(mapping[p] for p in parts), parts)
-            for parts, mapping in zip(splits, mappings, strict=True)
-        )
+    return tuple(
+        None
+        if parts is None
+        else (parts if mapping is None else tuple(mapping[p] for p in parts), parts)
+        for parts, mapping in zip(splits, mappings, strict=True)
+    )
 
 
 @lru_cache(maxsize=262144)
@@ -266,18 +278,11 @@ def _token_readings(token: str) -> tuple[Reading | None, ...]:
     # Every system's syllables are among the mixture's, and its rules are no looser than
     # these: a token that no split of all syllables reads, no system reads. Most words of
     # other languages stop here, after one search instead of four.
-    if len(token) > 24 or (token not in mixed and _segment(token, mixed, inner_vowel=True) is None):
+    if len(token) > MAX_TOKEN or (
+        token not in mixed and _segment(token, mixed, inner_vowel=True) is None
+    ):
         return UNREAD
-    _, wade, canto = _tables()
-    out: list[Reading | None] = []
-    for system, mapping in ((0, None), (1, wade), (2, canto), (MIXED, mixed)):
-        parts = _segment_in(token, system)
-        if parts is None:
-            out.append(None)
-        else:
-            pinyin = parts if mapping is None else tuple(mapping[p] for p in parts)
-            out.append((pinyin, parts))
-    return tuple(out)
+    return _readings(tuple(_segment_in(token, system) for system in range(SYSTEMS)))
 
 
 @lru_cache(maxsize=262144)
@@ -288,14 +293,17 @@ def romanised_syllables(tokens: tuple[str, ...]) -> Reading | None:
     three. Returns the pinyin syllables and the syllables as written, or None when no
     reading fits (not a Chinese name).
     """
-    readings = [_token_readings(token) for token in tokens]
     system = pick_system(name_lengths(tokens))
     if system is None:
         return None
+    return joined_reading([_token_readings(token)[system] for token in tokens])
+
+
+def joined_reading(readings: list[Reading | None]) -> Reading:
+    """Words' readings in one system (each reads in it), one after the other."""
     pinyin: list[str] = []
     raw: list[str] = []
-    for r in readings:
-        reading = r[system]
+    for reading in readings:
         assert reading is not None
         pinyin += reading[0]
         raw += reading[1]

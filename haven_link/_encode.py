@@ -30,7 +30,7 @@ from ._chinese import prefetch_readings
 from ._combinations import Combinations
 from ._dates import day_features, year_features
 from ._errors import InputError, KeyMismatchError, SchemaError
-from ._features import COMBINED_BASES, Tokens, bigrams, field_tokens, read_date
+from ._features import COMBINED_BASES, Tokens, bigrams, field_tokens, prefix, read_date
 from ._keys import LinkageSecret
 from ._names import PersonName, column_words, combine_parts, name_part, text_words
 from ._progress import progress
@@ -432,7 +432,7 @@ class Encoder:
             words = [list(text_words(texts[i])) for i in others]
             self._prefetch(spec, (w for ws in words for w in ws))
             masks = [self._masks_of(spec, ws) for ws in words]
-            found = [{"token": ws, "prefix": [w[:3] for w in ws]} for ws in words]
+            found = [{"token": ws, "prefix": list(map(prefix, ws))} for ws in words]
             for i, value in zip(others, self._values_of(index, masks, found), strict=True):
                 out[i] = value
         if not plain:
@@ -449,7 +449,7 @@ class Encoder:
         bounds = split.offsets.tolist()
         slots = []
         for slot, part in enumerate(self._block_parts[index]):
-            tokens = split.distinct if part == "token" else [w[:3] for w in split.distinct]
+            tokens = split.distinct if part == "token" else list(map(prefix, split.distinct))
             ids = np.asarray(self._intern_many(index, slot, [tokens])[0], dtype=np.int64)
             per_word = ids[split.word_of].tolist()
             slots.append([tuple(per_word[a:b]) for a, b in pairwise(bounds)])

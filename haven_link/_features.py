@@ -84,4 +84,9 @@ def field_tokens(spec: FieldSpec, record: Mapping[str, str]) -> Tokens:
     grams: list[str] = []
     for word in words:
         grams += bigrams(word)
-    return {"token": words, "bigram": grams, "prefix": [w[:3] for w in words]}
+    return {"token": words, "bigram": grams, "prefix": list(map(prefix, words))}
+
+
+def prefix(word: str) -> str:
+    """The blocking part ``prefix`` of a text word: its first three letters."""
+    return word[:3]

@@ -22,6 +22,7 @@ from ._chinese import (
     han_to_cantonese,
     han_to_pinyin,
     has_han,
+    joined_reading,
     name_lengths,
     pick_system,
     split_surname,
@@ -104,7 +105,12 @@ def column_words(texts: Iterable[str]) -> Iterator[str]:
     """The Latin words ``name_part`` reads in each name column (characters aside)."""
     for text in texts:
         if text:
-            yield from latin_words(_HAN_RUN.sub(" ", text) if has_han(text) else text)
+            yield from _latin_of(text, has_han(text))
+
+
+def _latin_of(text: str, han: bool) -> tuple[str, ...]:
+    """The Latin words of a name column, its runs of characters aside."""
+    return latin_words(_HAN_RUN.sub(" ", text) if han else text)
 
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -176,17 +182,6 @@ def _systems_of(readings: tuple[Reading | None, ...]) -> int:
     return sum(1 << s for s, r in enumerate(readings) if r is not None)
 
 
-def _joined(readings: list[Reading | None]) -> Reading:
-    """Words' readings in one system, one after the other."""
-    pinyin: list[str] = []
-    raw: list[str] = []
-    for reading in readings:
-        assert reading is not None
-        pinyin += reading[0]
-        raw += reading[1]
-    return tuple(pinyin), tuple(raw)
-
-
 @lru_cache(maxsize=262144)
 def name_part(text: str, surname_first: bool, original: bool) -> NamePart:
     """One column of a name; cached per column, since family and given names repeat far
@@ -209,8 +204,7 @@ def name_part(text: str, surname_first: bool, original: bool) -> NamePart:
                 units += han_to_pinyin(giv, surname_first=False)
             else:
                 units += han_to_pinyin(run, surname_first=first)
-        text = _HAN_RUN.sub(" ", text)
-    latin = latin_words(text)
+    latin = _latin_of(text, han)
     # The reading of a whole name is that of its words one by one, so it splits by column.
     per_word = [_token_readings(word) for word in latin]
     systems = 0
@@ -222,7 +216,7 @@ def name_part(text: str, surname_first: bool, original: bool) -> NamePart:
     # Some system reads every word (most names of other languages: none; no words: all).
     if systems and latin:
         readings = tuple(
-            _joined([r[system] for r in per_word]) if systems >> system & 1 else ((), ())
+            joined_reading([r[system] for r in per_word]) if systems >> system & 1 else ((), ())
             for system in range(SYSTEMS)
         )
     kept = tuple(w for w in latin if w not in _PARTICLES)

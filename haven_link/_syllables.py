@@ -23,18 +23,14 @@ import numpy.typing as npt
 from numba import njit
 
 from ._blake2 import layout
-from ._chinese import _BARE, _VOWELS, MIXED, SYSTEMS, _tables
+from ._chinese import _BARE, _VOWELS, MAX_TOKEN, MIXED, SYSTEMS, UNREAD, _tables
 
-# As in ``_segment_in`` and ``_token_readings``: longer tokens are never read.
-_MAX_TOKEN = 24
 # As in ``_segment``: pieces of at most this many letters, whatever the tables hold.
 _LONGEST = 6
 # Flags of a trie node: the spelling it ends is a syllable of system bit ``s`` (0 pinyin,
 # 1 Wade-Giles, 2 Cantonese; the mixture is any of them), and ``_BARE_FLAG`` if bare.
 _SYSTEM_FLAGS = (1 << MIXED) - 1
 _BARE_FLAG = 1 << MIXED
-# The splits of a token no system reads (most words of other languages), shared.
-_UNREAD: tuple[None, ...] = (None,) * SYSTEMS
 _IS_VOWEL = np.array([chr(ord("a") + i) in _VOWELS for i in range(26)], dtype=np.bool_)
 
 
@@ -166,7 +162,7 @@ def _run(tokens: list[str]) -> tuple[Any, Any, Any]:
     if buf.size and (buf.min() < ord("a") or buf.max() > ord("z")):
         raise ValueError("tokens must be lower-case ASCII letters")
     child, flags = _trie()
-    return _split_all(buf, starts, lengths, child, flags, _IS_VOWEL, _MAX_TOKEN, _LONGEST)
+    return _split_all(buf, starts, lengths, child, flags, _IS_VOWEL, MAX_TOKEN, _LONGEST)
 
 
 def segment_many(tokens: list[str]) -> list[tuple[tuple[str, ...] | None, ...]]:
@@ -180,7 +176,7 @@ def segment_many(tokens: list[str]) -> list[tuple[tuple[str, ...] | None, ...]]:
     at = 0
     for token, token_counts in zip(tokens, counts.tolist(), strict=True):
         if token_counts == unread:  # most words of other languages: one shared tuple
-            out.append(_UNREAD)
+            out.append(UNREAD)
             continue
         splits: list[tuple[str, ...] | None] = []
         for pieces in token_counts:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial, reduce
-from itertools import chain, islice, pairwise, product
+from itertools import chain, islice, product
 from operator import attrgetter, or_
 from pathlib import Path
 from typing import IO, Any
@@ -35,6 +35,7 @@ from ._keys import LinkageSecret
 from ._names import PersonName, column_words, combine_parts, name_part, text_words
 from ._progress import progress
 from ._schema import FieldSpec, Schema
+from ._store import Runs, ValueStore, runs_of, take_runs
 from ._textwords import TextWords, or_rows
 from ._wordbits import WordBits
 
@@ -96,13 +97,6 @@ def _person_name(values: tuple[str, ...]) -> PersonName:
         name_part(padded[1], False, False),
         name_part(padded[2], True, True),
     )
-
-
-# A distinct field value: its bits (little-endian bytes, as batches gather them), and its
-# blocking tokens (interned ids), one tuple per blocking part the schema uses on it.
-_Value = tuple[bytes, tuple[tuple[int, ...], ...]]
-# Bits and tokens of part of a value (a date's year, or its month and day).
-_Piece = tuple[int, tuple[tuple[int, ...], ...]]
 
 
 @dataclass(slots=True)
@@ -242,8 +236,9 @@ class Encoder:
                     parts.append(part)
                 items.append((index[field], parts.index(part)))
             self._rules.append(items)
-        self._values: list[dict[Any, _Value]] = [{} for _ in schema.fields]
-        self._date_pieces: list[dict[tuple[int | None, ...], _Piece]] = [{} for _ in schema.fields]
+        # Distinct values of each field, and the years and days of each date field.
+        self._stores = [ValueStore(schema.bits // 64, len(p)) for p in self._block_parts]
+        self._date_pieces = [ValueStore(schema.bits // 64, len(p)) for p in self._block_parts]
         # Blocking tokens interned per field and part: id -> text, and token -> id.
         self._token_text: list[list[list[str]]] = [[[] for _ in p] for p in self._block_parts]
         self._token_ids: list[list[dict[str, int]]] = [[{} for _ in p] for p in self._block_parts]
@@ -346,44 +341,42 @@ class Encoder:
     def _intern_one(self, index: int, slot: int, tokens: list[str]) -> tuple[int, ...]:
         return self._intern_many(index, slot, [tokens])[0]
 
-    def _values_of(self, index: int, masks: list[int], found: list[Tokens]) -> list[_Value]:
-        """Values from masks and token dicts, tokens interned per blocking part at once."""
-        slots = [
-            self._intern_many(index, slot, [f.get(part, ()) for f in found])
+    def _mask_rows(self, masks: list[int]) -> npt.NDArray[np.uint64]:
+        """Masks (Python ints) as rows of packed words."""
+        raw = b"".join([mask.to_bytes(self._nbytes, "little") for mask in masks])
+        rows = np.frombuffer(raw, dtype="<u8").reshape(len(masks), self._bits // 64)
+        return rows.astype(np.uint64)
+
+    def _token_slots(self, index: int, found: list[Tokens]) -> list[Runs]:
+        """Each blocking part's tokens of the values ``found``, interned at once."""
+        return [
+            runs_of(self._intern_many(index, slot, [f.get(part, ()) for f in found]))
             for slot, part in enumerate(self._block_parts[index])
         ]
-        return self._with_tokens(masks, slots)
 
-    def _with_tokens(self, masks: list[int], slots: list[list[tuple[int, ...]]]) -> list[_Value]:
-        """Values from masks and, per blocking part, each value's token ids."""
-        size = self._nbytes
-        raw = [mask.to_bytes(size, "little") for mask in masks]
-        if not slots:
-            return [(mask, ()) for mask in raw]
-        return list(zip(raw, zip(*slots, strict=True), strict=True))
-
-    def _name_values(self, index: int, masks: list[int], names: list[PersonName]) -> list[_Value]:
-        """Values of names: their blocking tokens per part, interned at once."""
+    def _name_slots(self, index: int, names: list[PersonName]) -> list[Runs]:
+        """Blocking tokens of names per part, interned at once."""
         slots = []
         bases_of: dict[Any, list[list[str]]] = {}
         for slot, part in enumerate(self._block_parts[index]):
             combos = self._combinations[index][slot]
             if combos is None:  # unit, sound or spelling: the name's own
                 attribute = attrgetter(f"{part}s")
-                slots.append(self._intern_many(index, slot, [attribute(n) for n in names]))
+                slots.append(runs_of(self._intern_many(index, slot, list(map(attribute, names)))))
                 continue
             of = COMBINED_BASES[part][0]  # pairs and triples of sounds share their bases
             if of not in bases_of:
                 bases_of[of] = list(map(of, names))
             bases = bases_of[of]
-            slots.append(combos.tokens(bases, partial(self._intern_one, index, slot)))
-        return self._with_tokens(masks, slots)
+            slots.append(runs_of(combos.tokens(bases, partial(self._intern_one, index, slot))))
+        return slots
 
-    def _new_values(self, index: int, keys: list[Any]) -> list[_Value]:
+    def _add_values(self, index: int, keys: list[Any]) -> None:
         """Bits and blocking tokens of new distinct keys of field ``index`` (a value, or a
-        tuple of them for several columns); not cached here. Names and text are
-        normalised first, so that their new words' bits are computed together."""
+        tuple of them for several columns), into its store. Names and text are normalised
+        first, so that their new words' bits are computed together."""
         spec = self.schema.fields[index]
+        store = self._stores[index]
         single = len(spec.columns) == 1
         if spec.kind == "person_name":
             columns: list[Sequence[str]] = [keys] if single else list(zip(*keys, strict=True))
@@ -396,88 +389,104 @@ class Encoder:
                 | (self._masks_of(spec, n.spellings, "spelling") if spelled and n.spellings else 0)
                 for n in names
             ]
-            return self._name_values(index, masks, names)
-        if spec.kind == "text":
-            return self._text_values(index, spec, keys)
-        if spec.kind == "date":
-            return [self._date_value(index, spec, key if single else key[0]) for key in keys]
-        found = [
-            field_tokens(spec, dict(zip(spec.columns, (key,) if single else key, strict=True)))
-            for key in keys
-        ]
-        masks = [
-            reduce(
-                or_,
-                [
-                    self._mask(spec.name, part, k, token)
-                    for part, k in spec.hashes.items()
-                    if k
-                    for token in tokens.get(part, ())
-                ],
-                0,
-            )
-            for tokens in found
-        ]
-        return self._values_of(index, masks, found)
+            store.add(keys, self._mask_rows(masks), self._name_slots(index, names))
+        elif spec.kind == "text":
+            self._add_texts(index, spec, keys)
+        elif spec.kind == "date":
+            self._add_dates(index, spec, [key if single else key[0] for key in keys], keys)
+        else:
+            found = [
+                field_tokens(spec, dict(zip(spec.columns, (key,) if single else key, strict=True)))
+                for key in keys
+            ]
+            masks = [
+                reduce(
+                    or_,
+                    [
+                        self._mask(spec.name, part, k, token)
+                        for part, k in spec.hashes.items()
+                        if k
+                        for token in tokens.get(part, ())
+                    ],
+                    0,
+                )
+                for tokens in found
+            ]
+            store.add(keys, self._mask_rows(masks), self._token_slots(index, found))
 
-    def _text_values(self, index: int, spec: FieldSpec, keys: list[Any]) -> list[_Value]:
-        """``_new_values`` of text: the words of ASCII values found by compiled code, and
+    def _add_texts(self, index: int, spec: FieldSpec, keys: list[Any]) -> None:
+        """``_add_values`` of text: the words of ASCII values found by compiled code, and
         their bits and tokens (blocking parts ``token`` and ``prefix``) gathered per distinct
         word; other values word by word."""
+        store = self._stores[index]
         texts = keys if len(spec.columns) == 1 else ["\n".join(key) for key in keys]
         plain = [i for i, text in enumerate(texts) if text.isascii()]
-        out: list[Any] = [None] * len(keys)
         if len(plain) < len(keys):
             others = [i for i, text in enumerate(texts) if not text.isascii()]
             words = [list(text_words(texts[i])) for i in others]
             self._prefetch(spec, (w for ws in words for w in ws))
             masks = [self._masks_of(spec, ws) for ws in words]
             found = [{"token": ws, "prefix": list(map(prefix, ws))} for ws in words]
-            for i, value in zip(others, self._values_of(index, masks, found), strict=True):
-                out[i] = value
+            store.add(
+                [keys[i] for i in others], self._mask_rows(masks), self._token_slots(index, found)
+            )
         if not plain:
-            return out
+            return
         split = TextWords([texts[i].encode() for i in plain])
         self._prefetch(spec, split.distinct)
         cache: dict[Any, int] = self._word_cache[spec.name]
-        raw = b"".join([cache[w].to_bytes(self._nbytes, "little") for w in split.distinct])
-        rows = np.frombuffer(raw, dtype="<u8").reshape(len(split.distinct), self._bits // 64)
-        ored = or_rows(rows.astype(np.uint64), split.word_of, split.offsets).astype("<u8")
-        size = self._nbytes
-        joined = ored.tobytes()
-        masks = [joined[i : i + size] for i in range(0, len(joined), size)]
-        bounds = split.offsets.tolist()
+        rows = self._mask_rows([cache[w] for w in split.distinct])
+        masks = or_rows(rows, split.word_of, split.offsets)
+        lengths = np.diff(split.offsets).astype(np.int64)
         slots = []
         for slot, part in enumerate(self._block_parts[index]):
             tokens = split.distinct if part == "token" else list(map(prefix, split.distinct))
             ids = np.asarray(self._intern_many(index, slot, [tokens])[0], dtype=np.int64)
-            per_word = ids[split.word_of].tolist()
-            slots.append([tuple(per_word[a:b]) for a, b in pairwise(bounds)])
-        for k, i in enumerate(plain):
-            out[i] = (masks[k], tuple(column[k] for column in slots))
-        return out
+            slots.append((lengths, ids[split.word_of]))
+        store.add(keys if len(plain) == len(keys) else [keys[i] for i in plain], masks, slots)
 
-    def _date_value(self, index: int, spec: FieldSpec, text: str) -> _Value:
+    def _add_dates(self, index: int, spec: FieldSpec, texts: list[str], keys: list[Any]) -> None:
         """A date's bits and tokens from those of its year and of its month and day, which
         repeat far more than whole dates (tokens as in _features.field_tokens)."""
-        dob = read_date(text.strip())
-        if dob.year is None:
-            return bytes(self._nbytes), ((),) * len(self._block_parts[index])
-        year = self._date_pieces[index].get((dob.year, dob.estimated))
-        if year is None:
-            year = self._date_piece(index, spec, year_features(dob.year, dob.estimated))
-            self._date_pieces[index][(dob.year, dob.estimated)] = year
-        day = self._date_pieces[index].get((dob.month, dob.day, None))
-        if day is None:
-            day = self._date_piece(index, spec, day_features(dob.month, dob.day))
-            self._date_pieces[index][(dob.month, dob.day, None)] = day
-        # The two never share a part, so each slot comes from one or the other.
-        mask = (year[0] | day[0]).to_bytes(self._nbytes, "little")
-        return mask, tuple([a or b for a, b in zip(year[1], day[1], strict=True)])
+        pieces = self._date_pieces[index]
+        halves: list[tuple[Any, Any]] = []
+        for text in texts:
+            dob = read_date(text.strip())
+            if dob.year is None:
+                halves.append(((), ()))
+            else:
+                halves.append(((dob.year, dob.estimated), (dob.month, dob.day, None)))
+        new = [p for p in dict.fromkeys(chain.from_iterable(halves)) if p not in pieces.row]
+        if new:
+            found = [self._date_piece(index, spec, piece) for piece in new]
+            pieces.add(
+                new,
+                self._mask_rows([mask for mask, _ in found]),
+                [runs_of(column) for column in zip(*[slots for _, slots in found], strict=True)]
+                if self._block_parts[index]
+                else [],
+            )
+        year = np.fromiter((pieces.row[y] for y, _ in halves), dtype=np.int64, count=len(halves))
+        day = np.fromiter((pieces.row[d] for _, d in halves), dtype=np.int64, count=len(halves))
+        masks = pieces.masks[year] | pieces.masks[day]
+        slots = []
+        for slot in range(len(self._block_parts[index])):
+            lengths, starts, flat = pieces.runs(slot)
+            # A year and a day never share a part: each slot's tokens come from one of them.
+            slots.append(take_runs(lengths, starts, flat, np.where(lengths[year] > 0, year, day)))
+        self._stores[index].add(keys, masks, slots)
 
     def _date_piece(
-        self, index: int, spec: FieldSpec, features: tuple[tuple[str, tuple[str, ...]], ...]
-    ) -> _Piece:
+        self, index: int, spec: FieldSpec, piece: tuple[Any, ...]
+    ) -> tuple[int, tuple[tuple[int, ...], ...]]:
+        """Bits and tokens of a year ``(year, estimated)``, a month and day ``(month, day,
+        None)``, or of no date ``()``."""
+        if not piece:
+            features: tuple[tuple[str, tuple[str, ...]], ...] = ()
+        elif len(piece) == 2:
+            features = year_features(*piece)
+        else:
+            features = day_features(piece[0], piece[1])
         parts = dict(features)
         mask = 0
         for part, tokens in features:
@@ -492,8 +501,10 @@ class Encoder:
 
     def _trim(self) -> None:
         """Keep caches bounded; only between batches, while no token id is in use."""
+        for store in self._stores:
+            if len(store) > _CACHE_LIMIT:
+                store.clear()
         caches: list[dict[Any, Any]] = [
-            *self._values,
             *self._masks.values(),
             *self._word_cache.values(),
             *self._block_cache,
@@ -506,13 +517,10 @@ class Encoder:
             len(c) > _CACHE_LIMIT for c in combos
         ):
             # Token ids restart: everything holding one goes.
-            held: list[dict[Any, Any]] = [
-                *self._values,
-                *self._date_pieces,
-                *self._block_cache,
-            ]
-            for cache in held:
+            for cache in self._block_cache:
                 cache.clear()
+            for store in [*self._stores, *self._date_pieces]:
+                store.clear()
             self._key_memo = [_KeyMemo() for _ in self._rules]
             for index, tables in enumerate(self._token_ids):
                 for slot, table in enumerate(tables):
@@ -543,18 +551,19 @@ class Encoder:
     def encode_one(self, record: Mapping[str, str]) -> tuple[bytes, list[int]]:
         self._trim()
         mask = 0
-        found: list[_Value] = []
+        found: list[list[tuple[int, ...]]] = []
         for index, spec in enumerate(self.schema.fields):
             values = tuple(record.get(c) or "" for c in spec.columns)
             key = values[0] if len(values) == 1 else values
-            value = self._values[index].get(key)
-            if value is None:
-                value = self._values[index][key] = self._new_values(index, [key])[0]
-            mask |= int.from_bytes(value[0], "little")
-            found.append(value)
+            store = self._stores[index]
+            if key not in store.row:
+                self._add_values(index, [key])
+            row = store.row[key]
+            mask |= int.from_bytes(store.masks[row].astype("<u8").tobytes(), "little")
+            found.append([store.tokens(row, slot) for slot in range(len(self._block_parts[index]))])
         keys: list[int] = []
         for rule, items in enumerate(self._rules):
-            for combo in product(*[found[f][1][slot] for f, slot in items]):
+            for combo in product(*[found[f][slot] for f, slot in items]):
                 keys.append(self._block_hash(rule, combo))
         return mask.to_bytes(self._nbytes, "little"), keys
 
@@ -588,34 +597,20 @@ class Encoder:
                 if c not in columns:
                     columns[c] = [row.get(c) or "" for row in rows]
                 cols.append(columns[c])
-            keys: list[Any] = list(cols[0]) if len(cols) == 1 else list(zip(*cols, strict=True))
-            distinct = list(dict.fromkeys(keys))
-            cache = self._values[index]
-            known = list(map(cache.get, distinct))
-            if None in known:
-                missing = [i for i, value in enumerate(known) if value is None]
-                fresh = self._new_values(index, [distinct[i] for i in missing])
-                for i, value in zip(missing, fresh, strict=True):
-                    known[i] = cache[distinct[i]] = value
-            values: list[_Value] = known  # type: ignore[assignment]
-            position = dict(zip(distinct, range(len(distinct)), strict=True))
-            codes = np.fromiter(map(position.__getitem__, keys), dtype=np.intp, count=n)
-            raw = b"".join([v[0] for v in values])
-            table = np.frombuffer(raw, dtype="<u8").reshape(len(values), words)
-            clks |= table[codes]
+            keys: list[Any] = cols[0]
+            if len(cols) > 1:
+                keys = list(zip(*cols, strict=True))
+            store = self._stores[index]
+            at = list(map(store.row.get, keys))
+            if None in at:
+                new = dict.fromkeys(k for k, r in zip(keys, at, strict=True) if r is None)
+                self._add_values(index, list(new))
+                at = list(map(store.row.__getitem__, keys))
+            codes = np.fromiter(at, dtype=np.intp, count=n)
+            clks |= store.masks[codes]
             field_spans: list[tuple[npt.NDArray[np.int64], ...]] = []
-            by_slot = (
-                zip(*[v[1] for v in values], strict=True)
-                if values
-                else [()] * len(self._block_parts[index])
-            )
-            for slot_tokens in by_slot:
-                lengths = np.fromiter(map(len, slot_tokens), dtype=np.int64, count=len(values))
-                starts = np.zeros(len(values), dtype=np.int64)
-                np.cumsum(lengths[:-1], out=starts[1:])
-                flat = np.fromiter(
-                    chain.from_iterable(slot_tokens), dtype=np.int64, count=int(lengths.sum())
-                )
+            for slot in range(len(self._block_parts[index])):
+                lengths, starts, flat = store.runs(slot)
                 field_spans.append((lengths[codes], starts[codes], flat))
             spans.append(field_spans)
         offsets, keys_out = self._block_keys(n, spans)

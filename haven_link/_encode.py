@@ -32,7 +32,16 @@ from ._dates import day_features, year_features
 from ._errors import InputError, KeyMismatchError, SchemaError
 from ._features import COMBINED_BASES, Tokens, bigrams, field_tokens, prefix, read_date
 from ._keys import LinkageSecret
-from ._names import PersonName, column_words, combine_parts, name_part, text_words
+from ._names import (
+    ALL_SYSTEMS,
+    NamePart,
+    PersonName,
+    column_words,
+    combine_parts,
+    name_part,
+    text_words,
+    word_key,
+)
 from ._progress import progress
 from ._schema import FieldSpec, Schema
 from ._store import Runs, ValueStore, runs_of, take_runs
@@ -88,15 +97,34 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+# How name_part reads each name column: (surname first, holds the original full name).
+_COLUMN_ROLES = ((True, False), (False, False), (True, True))
+
+
 def _person_name(values: tuple[str, ...]) -> PersonName:
     """normalise_name without its cache: whole names rarely repeat, and values are cached
     by the encoder; the columns' parts are cached and do repeat."""
     padded = [*values, "", ""][:3]
     return combine_parts(
-        name_part(padded[0], True, False),
-        name_part(padded[1], False, False),
-        name_part(padded[2], True, True),
+        *[name_part(text, *role) for text, role in zip(padded, _COLUMN_ROLES, strict=True)]
     )
+
+
+def _plain_name(parts: tuple[NamePart, ...]) -> PersonName | None:
+    """What ``combine_parts`` makes of ``parts`` when they hold no characters, no joining
+    particles, no word twice, and no Chinese romanisation reads all their words: their
+    words in order. None for any other name."""
+    systems = ALL_SYSTEMS
+    units: tuple[str, ...] = ()
+    for part in parts:
+        if part.han or part.kept != part.latin:
+            return None
+        if part.latin:
+            systems &= part.systems
+            units += part.latin
+    if systems or len(set(units)) < len(units):
+        return None
+    return PersonName(units, tuple(map(word_key, units)), False)
 
 
 @dataclass(slots=True)
@@ -379,17 +407,7 @@ class Encoder:
         store = self._stores[index]
         single = len(spec.columns) == 1
         if spec.kind == "person_name":
-            columns: list[Sequence[str]] = [keys] if single else list(zip(*keys, strict=True))
-            prefetch_readings(column_words(w for c in columns for w in dict.fromkeys(c)))
-            names = [_person_name((key,) if single else key) for key in keys]
-            self._prefetch(spec, (w for n in names for w in zip(n.units, n.sounds, strict=True)))
-            spelled = bool(spec.hashes.get("spelling", 0))
-            masks = [
-                self._masks_of(spec, zip(n.units, n.sounds, strict=True))
-                | (self._masks_of(spec, n.spellings, "spelling") if spelled and n.spellings else 0)
-                for n in names
-            ]
-            store.add(keys, self._mask_rows(masks), self._name_slots(index, names))
+            self._add_names(index, spec, keys)
         elif spec.kind == "text":
             self._add_texts(index, spec, keys)
         elif spec.kind == "date":
@@ -413,6 +431,56 @@ class Encoder:
                 for tokens in found
             ]
             store.add(keys, self._mask_rows(masks), self._token_slots(index, found))
+
+    def _add_names(self, index: int, spec: FieldSpec, keys: list[Any]) -> None:
+        """``_add_values`` of names. Most names read in no Chinese romanisation and are
+        their columns' words one after the other: their bits are their columns' bits ORed,
+        each column's computed once. The others are combined by ``combine_parts``."""
+        rows: list[tuple[str, ...]] = [(key,) if len(spec.columns) == 1 else key for key in keys]
+        width = min(len(spec.columns), len(_COLUMN_ROLES))
+        prefetch_readings(column_words(dict.fromkeys(r[p] for r in rows for p in range(width))))
+        parts = [
+            {text: name_part(text, *_COLUMN_ROLES[p]) for text in dict.fromkeys(r[p] for r in rows)}
+            for p in range(width)
+        ]
+        plain: list[int] = []
+        plain_names: list[PersonName] = []
+        others: list[int] = []
+        for i, row in enumerate(rows):
+            name = _plain_name(tuple([parts[p][row[p]] for p in range(width)]))
+            if name is None:
+                others.append(i)
+            else:
+                plain.append(i)
+                plain_names.append(name)
+        if plain:
+            # Bits of each column of plain names, then of each name as their OR.
+            texts = [dict.fromkeys(rows[i][p] for i in plain) for p in range(width)]
+            words = {w: None for p, t in enumerate(texts) for x in t for w in parts[p][x].latin}
+            sounds = {w: word_key(w) for w in words}
+            self._prefetch(spec, sounds.items())
+            bits = [
+                {x: self._masks_of(spec, [(w, sounds[w]) for w in parts[p][x].latin]) for x in t}
+                for p, t in enumerate(texts)
+            ]
+            masks = [reduce(or_, [bits[p][rows[i][p]] for p in range(width)]) for i in plain]
+            self._stores[index].add(
+                [keys[i] for i in plain],
+                self._mask_rows(masks),
+                self._name_slots(index, plain_names),
+            )
+        if others:
+            names = [_person_name(rows[i]) for i in others]
+            self._prefetch(spec, (w for n in names for w in zip(n.units, n.sounds, strict=True)))
+            spelled = bool(spec.hashes.get("spelling", 0))
+            masks = [
+                self._masks_of(spec, zip(n.units, n.sounds, strict=True))
+                | (self._masks_of(spec, n.spellings, "spelling") if spelled and n.spellings else 0)
+                for n in names
+            ]
+            self._stores[index].add(
+                [keys[i] for i in others], self._mask_rows(masks), self._name_slots(index, names)
+            )
 
     def _add_texts(self, index: int, spec: FieldSpec, keys: list[Any]) -> None:
         """``_add_values`` of text: the words of ASCII values found by compiled code, and

@@ -170,8 +170,8 @@ class NamePart:
     readings: tuple[Reading, ...]  # per system (empty where it does not read)
 
 
-_ALL_SYSTEMS = (1 << SYSTEMS) - 1
-_EMPTY_PART = NamePart(False, (), (), (), (), _ALL_SYSTEMS, ())
+ALL_SYSTEMS = (1 << SYSTEMS) - 1
+_EMPTY_PART = NamePart(False, (), (), (), (), ALL_SYSTEMS, ())
 
 
 _NO_READINGS: tuple[Reading, ...] = (((), ()),) * SYSTEMS
@@ -209,7 +209,7 @@ def name_part(text: str, surname_first: bool, original: bool) -> NamePart:
     per_word = [_token_readings(word) for word in latin]
     systems = 0
     if UNREAD not in per_word:
-        systems = _ALL_SYSTEMS
+        systems = ALL_SYSTEMS
         for word in per_word:
             systems &= _systems_of(word)
     readings: tuple[Reading, ...] = _NO_READINGS
@@ -243,7 +243,7 @@ def combine_parts(*parts: NamePart) -> PersonName:
     units: list[str] = []
     spellings: list[str] = []
     chinese = False
-    systems = _ALL_SYSTEMS
+    systems = ALL_SYSTEMS
     latin = False
     for part in parts:
         if part.han:

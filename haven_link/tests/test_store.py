@@ -17,7 +17,7 @@ _TOKENS = st.lists(st.integers(0, 50), max_size=5)
 )
 def test_rows_masks_and_tokens_as_added(batches) -> None:
     store = ValueStore(words=1, slots=2)
-    expected = []
+    expected: list[tuple[int, list[int], list[int]]] = []
     for batch in batches:
         keys = [len(expected) + i for i in range(len(batch))]
         masks = np.array([[m] for m, _, _ in batch], dtype=np.uint64).reshape(-1, 1)

@@ -32,9 +32,8 @@ from ._dates import day_features, year_features
 from ._errors import InputError, KeyMismatchError, SchemaError
 from ._features import COMBINED_BASES, Tokens, bigrams, field_tokens, prefix, read_date
 from ._keys import LinkageSecret
+from ._namecolumns import COLUMN_ROLES, NameColumns, name_columns
 from ._names import (
-    ALL_SYSTEMS,
-    NamePart,
     PersonName,
     column_words,
     combine_parts,
@@ -44,7 +43,7 @@ from ._names import (
 )
 from ._progress import progress
 from ._schema import FieldSpec, Schema
-from ._store import Runs, ValueStore, runs_of, take_runs
+from ._store import Runs, ValueStore, concat_runs, runs_of, take_runs
 from ._textwords import TextWords, or_rows
 from ._wordbits import WordBits
 
@@ -97,34 +96,13 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-# How name_part reads each name column: (surname first, holds the original full name).
-_COLUMN_ROLES = ((True, False), (False, False), (True, True))
-
-
 def _person_name(values: tuple[str, ...]) -> PersonName:
     """normalise_name without its cache: whole names rarely repeat, and values are cached
     by the encoder; the columns' parts are cached and do repeat."""
     padded = [*values, "", ""][:3]
     return combine_parts(
-        *[name_part(text, *role) for text, role in zip(padded, _COLUMN_ROLES, strict=True)]
+        *[name_part(text, *role) for text, role in zip(padded, COLUMN_ROLES, strict=True)]
     )
-
-
-def _plain_name(parts: tuple[NamePart, ...]) -> PersonName | None:
-    """What ``combine_parts`` makes of ``parts`` when they hold no characters, no joining
-    particles, no word twice, and no Chinese romanisation reads all their words: their
-    words in order. None for any other name."""
-    systems = ALL_SYSTEMS
-    units: tuple[str, ...] = ()
-    for part in parts:
-        if part.han or part.kept != part.latin:
-            return None
-        if part.latin:
-            systems &= part.systems
-            units += part.latin
-    if systems or len(set(units)) < len(units):
-        return None
-    return PersonName(units, tuple(map(word_key, units)), False)
 
 
 @dataclass(slots=True)
@@ -275,7 +253,7 @@ class Encoder:
         self._key_memo = [_KeyMemo() for _ in self._rules]
         # Parts joining several tokens of a name, interned by their tokens' ids.
         self._combinations = [
-            [Combinations(COMBINED_BASES[p][1]) if p in COMBINED_BASES else None for p in parts]
+            [Combinations(COMBINED_BASES[p][2]) if p in COMBINED_BASES else None for p in parts]
             for parts in self._block_parts
         ]
         # Interned token bytes laid out for the compiled block-key hashing.
@@ -389,12 +367,12 @@ class Encoder:
         for slot, part in enumerate(self._block_parts[index]):
             combos = self._combinations[index][slot]
             if combos is None:  # unit, sound or spelling: the name's own
-                attribute = attrgetter(f"{part}s")
-                slots.append(runs_of(self._intern_many(index, slot, list(map(attribute, names)))))
+                own = attrgetter(f"{part}s")
+                slots.append(runs_of(self._intern_many(index, slot, list(map(own, names)))))
                 continue
-            of = COMBINED_BASES[part][0]  # pairs and triples of sounds share their bases
-            if of not in bases_of:
-                bases_of[of] = list(map(of, names))
+            source, of, _ = COMBINED_BASES[part]
+            if of not in bases_of:  # pairs and triples of sounds share their bases
+                bases_of[of] = [of(tokens) for tokens in map(attrgetter(source), names)]
             bases = bases_of[of]
             slots.append(runs_of(combos.tokens(bases, partial(self._intern_one, index, slot))))
         return slots
@@ -433,42 +411,16 @@ class Encoder:
             store.add(keys, self._mask_rows(masks), self._token_slots(index, found))
 
     def _add_names(self, index: int, spec: FieldSpec, keys: list[Any]) -> None:
-        """``_add_values`` of names. Most names read in no Chinese romanisation and are
-        their columns' words one after the other: their bits are their columns' bits ORed,
-        each column's computed once. The others are combined by ``combine_parts``."""
+        """``_add_values`` of names: plain ones (see ``_namecolumns``) column by column,
+        the others combined one by one by ``combine_parts``."""
         rows: list[tuple[str, ...]] = [(key,) if len(spec.columns) == 1 else key for key in keys]
-        width = min(len(spec.columns), len(_COLUMN_ROLES))
+        width = min(len(spec.columns), len(COLUMN_ROLES))
         prefetch_readings(column_words(dict.fromkeys(r[p] for r in rows for p in range(width))))
-        parts = [
-            {text: name_part(text, *_COLUMN_ROLES[p]) for text in dict.fromkeys(r[p] for r in rows)}
-            for p in range(width)
-        ]
-        plain: list[int] = []
-        plain_names: list[PersonName] = []
-        others: list[int] = []
-        for i, row in enumerate(rows):
-            name = _plain_name(tuple([parts[p][row[p]] for p in range(width)]))
-            if name is None:
-                others.append(i)
-            else:
-                plain.append(i)
-                plain_names.append(name)
-        if plain:
-            # Bits of each column of plain names, then of each name as their OR.
-            texts = [dict.fromkeys(rows[i][p] for i in plain) for p in range(width)]
-            words = {w: None for p, t in enumerate(texts) for x in t for w in parts[p][x].latin}
-            sounds = {w: word_key(w) for w in words}
-            self._prefetch(spec, sounds.items())
-            bits = [
-                {x: self._masks_of(spec, [(w, sounds[w]) for w in parts[p][x].latin]) for x in t}
-                for p, t in enumerate(texts)
-            ]
-            masks = [reduce(or_, [bits[p][rows[i][p]] for p in range(width)]) for i in plain]
-            self._stores[index].add(
-                [keys[i] for i in plain],
-                self._mask_rows(masks),
-                self._name_slots(index, plain_names),
-            )
+        columns = name_columns(rows, width)
+        plain = np.flatnonzero(columns.plain)
+        if len(plain):
+            self._add_plain_names(index, spec, [keys[i] for i in plain.tolist()], columns, plain)
+        others = np.flatnonzero(~columns.plain).tolist()
         if others:
             names = [_person_name(rows[i]) for i in others]
             self._prefetch(spec, (w for n in names for w in zip(n.units, n.sounds, strict=True)))
@@ -481,6 +433,67 @@ class Encoder:
             self._stores[index].add(
                 [keys[i] for i in others], self._mask_rows(masks), self._name_slots(index, names)
             )
+
+    def _add_plain_names(
+        self,
+        index: int,
+        spec: FieldSpec,
+        keys: list[Any],
+        columns: NameColumns,
+        plain: npt.NDArray[np.int64],
+    ) -> None:
+        """Names that are their columns' words in order: bits and tokens per column text,
+        gathered per name."""
+        width = len(columns.parts)
+        codes = [columns.codes[p][plain] for p in range(width)]
+        # Column texts in use: the parts of other names may hold characters or particles.
+        used = [dict.fromkeys(c.tolist()) for c in codes]
+        words = {w: None for p in range(width) for c in used[p] for w in columns.parts[p][c].latin}
+        sound_of = {w: word_key(w) for w in words}
+        self._prefetch(spec, sound_of.items())
+        units = [
+            [
+                columns.parts[p][c].latin if c in used[p] else ()
+                for c in range(len(columns.parts[p]))
+            ]
+            for p in range(width)
+        ]
+        sounds = [[tuple(map(sound_of.__getitem__, ws)) for ws in column] for column in units]
+        masks = np.zeros((len(keys), self._bits // 64), dtype=np.uint64)
+        for p in range(width):
+            bits = [
+                self._masks_of(spec, zip(ws, ss, strict=True)) if ws else 0
+                for ws, ss in zip(units[p], sounds[p], strict=True)
+            ]
+            masks |= self._mask_rows(bits)[codes[p]]
+        slots: list[Runs] = []
+        name_sounds: list[tuple[str, ...]] | None = None
+        for slot, part in enumerate(self._block_parts[index]):
+            combos = self._combinations[index][slot]
+            if combos is not None:
+                attribute, of, _ = COMBINED_BASES[part]
+                if attribute == "spellings":  # plain names have none
+                    bases: list[list[str]] = [[]] * len(keys)
+                else:
+                    if name_sounds is None:
+                        listed = [c.tolist() for c in codes]
+                        name_sounds = [
+                            sum([sounds[p][at[p]] for p in range(width)], ())
+                            for at in zip(*listed, strict=True)
+                        ]
+                    bases = list(map(of, name_sounds))
+                slots.append(runs_of(combos.tokens(bases, partial(self._intern_one, index, slot))))
+            elif part == "spelling":  # plain names have none
+                slots.append((np.zeros(len(keys), dtype=np.int64), np.zeros(0, dtype=np.int64)))
+            else:  # unit or sound: the columns' in order
+                tokens = units if part == "unit" else sounds
+                by_column = []
+                for p in range(width):
+                    lengths, flat = runs_of(self._intern_many(index, slot, tokens[p]))
+                    starts = np.cumsum(lengths) - lengths
+                    by_column.append(take_runs(lengths, starts, flat, codes[p]))
+                slots.append(concat_runs(by_column))
+        self._stores[index].add(keys, masks, slots)
 
     def _add_texts(self, index: int, spec: FieldSpec, keys: list[Any]) -> None:
         """``_add_values`` of text: the words of ASCII values found by compiled code, and

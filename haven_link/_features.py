@@ -34,26 +34,26 @@ def name_tokens(
         "spelling": list(name.spellings),
     }
     for part in COMBINED_BASES if parts is None else COMBINED_BASES.keys() & set(parts):
-        bases, size = COMBINED_BASES[part]
-        found[part] = ["+".join(c) for c in combinations(bases(name), size)]
+        attribute, bases, size = COMBINED_BASES[part]
+        found[part] = ["+".join(c) for c in combinations(bases(getattr(name, attribute)), size)]
     return found
 
 
-def _sound_bases(name: PersonName) -> list[str]:
-    return sorted(set(name.sounds[:4]))
+def _sound_bases(tokens: tuple[str, ...]) -> list[str]:
+    return sorted(set(tokens[:4]))
 
 
-def _spelling_bases(name: PersonName) -> list[str]:
-    return sorted(name.spellings[:8])
+def _spelling_bases(tokens: tuple[str, ...]) -> list[str]:
+    return sorted(tokens[:8])
 
 
 # Blocking parts joining several tokens of a name with "+": each combination of this
-# many of the sorted tokens. Three sounds together make blocks small enough for common
-# Chinese syllables.
-COMBINED_BASES: dict[str, tuple[Callable[[PersonName], list[str]], int]] = {
-    "sound_pair": (_sound_bases, 2),
-    "sound_triple": (_sound_bases, 3),
-    "spelling_pair": (_spelling_bases, 2),
+# many of the sorted bases taken from the name's sounds or spellings. Three sounds
+# together make blocks small enough for common Chinese syllables.
+COMBINED_BASES: dict[str, tuple[str, Callable[[tuple[str, ...]], list[str]], int]] = {
+    "sound_pair": ("sounds", _sound_bases, 2),
+    "sound_triple": ("sounds", _sound_bases, 3),
+    "spelling_pair": ("spellings", _spelling_bases, 2),
 }
 
 

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from ._chinese import (
     SYSTEMS,
@@ -154,8 +155,7 @@ def _unique(items: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
-@dataclass(frozen=True, slots=True)
-class NamePart:
+class NamePart(NamedTuple):
     """What one name column contributes: pinyin and Cantonese spellings of its Chinese
     characters, and its other words in Latin letters with their readings as a Chinese
     romanisation (``systems`` has bit ``s`` set when all words read in system ``s``,

@@ -105,3 +105,16 @@ class ValueStore:
             self._used[slot] = used + len(flat)
         self.row.update(zip(keys, range(first, end), strict=True))
         self._count = end
+
+
+def concat_runs(runs: Sequence[Runs]) -> Runs:
+    """Each value's runs of several sources one after the other (sources in order)."""
+    lengths = np.sum([size for size, _ in runs], axis=0).astype(np.int64)
+    ends = np.cumsum(lengths)
+    flat = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+    at = ends - lengths  # where each value's next source goes
+    for size, ids in runs:
+        within = np.arange(len(ids), dtype=np.int64) - np.repeat(np.cumsum(size) - size, size)
+        flat[np.repeat(at, size) + within] = ids
+        at = at + size
+    return lengths, flat

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from itertools import chain, combinations, pairwise
+from itertools import chain, combinations
 from math import comb
 
 import numpy as np
@@ -40,11 +40,11 @@ class Combinations:
     def __len__(self) -> int:
         return max(len(self.base), len(self.known))
 
-    def tokens(
+    def runs(
         self, bases: Sequence[Sequence[str]], intern: Callable[[list[str]], Sequence[int]]
-    ) -> list[tuple[int, ...]]:
-        """Token ids of the combinations of each sorted list of base tokens; ``intern``
-        gives the ids of new tokens' texts."""
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Token ids of the combinations of each sorted list of base tokens, as each list's
+        count and all ids in order; ``intern`` gives the ids of new tokens' texts."""
         new = [t for t in dict.fromkeys(chain.from_iterable(bases)) if t not in self.base]
         if new:
             start = len(self.base_text)
@@ -60,8 +60,7 @@ class Combinations:
             texts = self._texts(distinct[missing])
             for i, token in zip(missing, intern(texts), strict=True):
                 found[i] = self.known[keys[i]] = token
-        flat = np.asarray(found, dtype=np.int64)[inverse.reshape(-1)].tolist()
-        return [tuple(flat[a:b]) for a, b in pairwise(offsets.tolist())]
+        return np.diff(offsets), np.asarray(found, dtype=np.int64)[inverse.reshape(-1)]
 
     def _packed(
         self, ids: list[tuple[int, ...]]

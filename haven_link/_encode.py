@@ -334,6 +334,20 @@ class Encoder:
     ) -> list[tuple[int, ...]]:
         """Token lists of one field's blocking part as interned ids, new tokens added in
         one step."""
+        get = self._interned(index, slot, lists).__getitem__
+        return [tuple(map(get, tokens)) for tokens in lists]
+
+    def _intern_runs(self, index: int, slot: int, lists: Sequence[Sequence[str]]) -> Runs:
+        """``_intern_many`` as runs of ids."""
+        get = self._interned(index, slot, lists).__getitem__
+        lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        flat = np.fromiter(
+            map(get, chain.from_iterable(lists)), dtype=np.int64, count=int(lengths.sum())
+        )
+        return lengths, flat
+
+    def _interned(self, index: int, slot: int, lists: Sequence[Sequence[str]]) -> dict[str, int]:
+        """The table of ids of one field's blocking part, with the new tokens of ``lists``."""
         table = self._token_ids[index][slot]
         new = [t for t in dict.fromkeys(chain.from_iterable(lists)) if t not in table]
         if new:
@@ -341,8 +355,7 @@ class Encoder:
             table.update(zip(new, range(len(texts), len(texts) + len(new)), strict=True))
             texts += new
             self._token_bytes[index][slot] += [t.encode() for t in new]
-        get = table.__getitem__
-        return [tuple(map(get, tokens)) for tokens in lists]
+        return table
 
     def _intern_one(self, index: int, slot: int, tokens: list[str]) -> tuple[int, ...]:
         return self._intern_many(index, slot, [tokens])[0]
@@ -356,7 +369,7 @@ class Encoder:
     def _token_slots(self, index: int, found: list[Tokens]) -> list[Runs]:
         """Each blocking part's tokens of the values ``found``, interned at once."""
         return [
-            runs_of(self._intern_many(index, slot, [f.get(part, ()) for f in found]))
+            self._intern_runs(index, slot, [f.get(part, ()) for f in found])
             for slot, part in enumerate(self._block_parts[index])
         ]
 
@@ -368,13 +381,13 @@ class Encoder:
             combos = self._combinations[index][slot]
             if combos is None:  # unit, sound or spelling: the name's own
                 own = attrgetter(f"{part}s")
-                slots.append(runs_of(self._intern_many(index, slot, list(map(own, names)))))
+                slots.append(self._intern_runs(index, slot, list(map(own, names))))
                 continue
             source, of, _ = COMBINED_BASES[part]
             if of not in bases_of:  # pairs and triples of sounds share their bases
                 bases_of[of] = [of(tokens) for tokens in map(attrgetter(source), names)]
             bases = bases_of[of]
-            slots.append(runs_of(combos.tokens(bases, partial(self._intern_one, index, slot))))
+            slots.append(combos.runs(bases, partial(self._intern_one, index, slot)))
         return slots
 
     def _add_values(self, index: int, keys: list[Any]) -> None:
@@ -482,14 +495,14 @@ class Encoder:
                             for at in zip(*listed, strict=True)
                         ]
                     bases = list(map(of, name_sounds))
-                slots.append(runs_of(combos.tokens(bases, partial(self._intern_one, index, slot))))
+                slots.append(combos.runs(bases, partial(self._intern_one, index, slot)))
             elif part == "spelling":  # plain names have none
                 slots.append((np.zeros(len(keys), dtype=np.int64), np.zeros(0, dtype=np.int64)))
             else:  # unit or sound: the columns' in order
                 tokens = units if part == "unit" else sounds
                 by_column = []
                 for p in range(width):
-                    lengths, flat = runs_of(self._intern_many(index, slot, tokens[p]))
+                    lengths, flat = self._intern_runs(index, slot, tokens[p])
                     starts = np.cumsum(lengths) - lengths
                     by_column.append(take_runs(lengths, starts, flat, codes[p]))
                 slots.append(concat_runs(by_column))

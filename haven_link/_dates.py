@@ -6,6 +6,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+import numpy.typing as npt
+
 from ._errors import InputError
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
@@ -55,6 +58,44 @@ def parse_date(text: str) -> DateOfBirth:
         year = int(m[1] or m[2])
         return DateOfBirth(_checked(year, None, None, text).year, estimated=True)
     raise InputError(f"unreadable date of birth: {text!r}")
+
+
+# Character positions of the digits of YYYYMMDD and YYYY-MM-DD: year, month, day.
+_SHAPES = {8: ((0, 1, 2, 3), (4, 5), (6, 7), ()), 10: ((0, 1, 2, 3), (5, 6), (8, 9), (4, 7))}
+
+
+def parse_full_dates(
+    texts: list[str],
+) -> tuple[
+    npt.NDArray[np.bool_], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]
+]:
+    """Many dates at once, where they are ``YYYYMMDD`` or ``YYYY-MM-DD`` in ASCII digits
+    and in range: which ones, and their year, month and day (as ``parse_date`` reads
+    them). Other texts are left to ``parse_date``."""
+    n = len(texts)
+    stripped = [text.strip() for text in texts]
+    length = np.fromiter(map(len, stripped), dtype=np.int64, count=n)
+    chars = np.array(stripped, dtype="<U10").view(np.uint32).reshape(n, -1) if n else None
+    ok = np.zeros(n, dtype=np.bool_)
+    year = np.zeros(n, dtype=np.int64)
+    month = np.zeros(n, dtype=np.int64)
+    day = np.zeros(n, dtype=np.int64)
+    if chars is None or chars.shape[1] < 8:
+        return ok, year, month, day
+    for size, (y, m, d, dashes) in _SHAPES.items():
+        if chars.shape[1] < size:
+            continue
+        digits = chars[:, [*y, *m, *d]].astype(np.int64) - ord("0")
+        shaped = (length == size) & ((digits >= 0) & (digits <= 9)).all(axis=1)
+        for at in dashes:
+            shaped &= chars[:, at] == ord("-")
+        yy = digits[:, :4] @ np.array([1000, 100, 10, 1], dtype=np.int64)
+        mm = digits[:, 4] * 10 + digits[:, 5]
+        dd = digits[:, 6] * 10 + digits[:, 7]
+        shaped &= (yy >= 1850) & (yy <= 2100) & (mm >= 1) & (mm <= 12) & (dd >= 1) & (dd <= 31)
+        ok |= shaped
+        year[shaped], month[shaped], day[shaped] = yy[shaped], mm[shaped], dd[shaped]
+    return ok, year, month, day
 
 
 def date_from_age(age: int, reference_year: int) -> DateOfBirth:

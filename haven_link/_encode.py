@@ -28,7 +28,7 @@ import numpy.typing as npt
 from ._blake2 import Arena, hash_joins, keyed_state
 from ._chinese import prefetch_readings
 from ._combinations import Combinations
-from ._dates import day_features, year_features
+from ._dates import day_features, parse_full_dates, year_features
 from ._errors import InputError, KeyMismatchError, SchemaError
 from ._features import COMBINED_BASES, Tokens, bigrams, field_tokens, prefix, read_date
 from ._keys import LinkageSecret
@@ -543,14 +543,25 @@ class Encoder:
         """A date's bits and tokens from those of its year and of its month and day, which
         repeat far more than whole dates (tokens as in _features.field_tokens)."""
         pieces = self._date_pieces[index]
+        # Full dates in the usual shapes at once; the others one by one.
+        full, years, months, days = parse_full_dates(texts)
+        shown = np.flatnonzero(full)
+        distinct_years, year_of = np.unique(years[shown], return_inverse=True)
+        distinct_days, day_of = np.unique(months[shown] * 32 + days[shown], return_inverse=True)
         halves: list[tuple[Any, Any]] = []
-        for text in texts:
-            dob = read_date(text.strip())
+        rest = np.flatnonzero(~full).tolist()
+        for i in rest:
+            dob = read_date(texts[i].strip())
             if dob.year is None:
                 halves.append(((), ()))
             else:
                 halves.append(((dob.year, dob.estimated), (dob.month, dob.day, None)))
-        new = [p for p in dict.fromkeys(chain.from_iterable(halves)) if p not in pieces.row]
+        wanted = [
+            *chain.from_iterable(halves),
+            *[(y, False) for y in distinct_years.tolist()],
+            *[(md >> 5, md & 31, None) for md in distinct_days.tolist()],
+        ]
+        new = [p for p in dict.fromkeys(wanted) if p not in pieces.row]
         if new:
             found = [self._date_piece(index, spec, piece) for piece in new]
             pieces.add(
@@ -560,8 +571,15 @@ class Encoder:
                 if self._block_parts[index]
                 else [],
             )
-        year = np.fromiter((pieces.row[y] for y, _ in halves), dtype=np.int64, count=len(halves))
-        day = np.fromiter((pieces.row[d] for _, d in halves), dtype=np.int64, count=len(halves))
+        row = pieces.row.__getitem__
+        year = np.zeros(len(texts), dtype=np.int64)
+        day = np.zeros(len(texts), dtype=np.int64)
+        year_rows = [row((y, False)) for y in distinct_years.tolist()]
+        day_rows = [row((md >> 5, md & 31, None)) for md in distinct_days.tolist()]
+        year[shown] = np.asarray(year_rows, dtype=np.int64)[year_of.reshape(-1)]
+        day[shown] = np.asarray(day_rows, dtype=np.int64)[day_of.reshape(-1)]
+        year[rest] = np.fromiter((row(y) for y, _ in halves), dtype=np.int64, count=len(rest))
+        day[rest] = np.fromiter((row(d) for _, d in halves), dtype=np.int64, count=len(rest))
         masks = pieces.masks[year] | pieces.masks[day]
         slots = []
         for slot in range(len(self._block_parts[index])):

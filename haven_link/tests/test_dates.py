@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from haven_link import DateOfBirth, InputError, date_from_age, parse_date
-from haven_link._dates import date_agreement, date_features
+from haven_link._dates import date_agreement, date_features, parse_full_dates
 
 
 def test_formats() -> None:
@@ -45,3 +49,29 @@ def test_agreement_levels() -> None:
     assert date_agreement(d("1990-03-12"), d("~1991")) == 1
     assert date_agreement(d("1990-03-12"), d("1975-01-01")) == 0
     assert date_agreement(d("1990-03-12"), d("")) == -1
+
+
+_DATE_TEXT = st.one_of(
+    st.text(alphabet="0123456789-/ ~?٣", max_size=12),
+    st.builds(
+        lambda y, m, d, dash, pad: (
+            pad + (f"{y:04d}-{m:02d}-{d:02d}" if dash else f"{y:04d}{m:02d}{d:02d}") + pad
+        ),
+        st.integers(1800, 2150),
+        st.integers(0, 13),
+        st.integers(0, 33),
+        st.booleans(),
+        st.sampled_from(["", " ", "\t"]),
+    ),
+)
+
+
+@given(texts=st.lists(_DATE_TEXT, max_size=30))
+def test_full_dates_at_once_as_parse_date_reads_them(texts) -> None:
+    ok, year, month, day = parse_full_dates(texts)
+    for i, text in enumerate(texts):
+        if ok[i]:
+            assert parse_date(text) == DateOfBirth(int(year[i]), int(month[i]), int(day[i]))
+        elif re.fullmatch(r"\d{8}|\d{4}-\d{2}-\d{2}", text.strip(), re.ASCII):
+            with pytest.raises(InputError):  # out of range: the only reason to leave one
+                parse_date(text)

@@ -212,9 +212,8 @@ class Encoder:
         self._block_hasher = hashlib.blake2b(key=block_key, digest_size=8)
         self._block_state = keyed_state(block_key, 8)
         self._masks: dict[tuple[str, str], dict[str, int]] = {k: {} for k in self._hashers}
-        self._word_cache: dict[str, dict[tuple[str, str | None], int]] = {
-            f.name: {} for f in schema.fields
-        }
+        # Bits of each distinct word (text) or unit with its sound (names), one row each.
+        self._word_table = {f.name: ValueStore(schema.bits // 64, 0) for f in schema.fields}
 
         def state(spec: FieldSpec, part: str) -> tuple[npt.NDArray[np.uint64], int]:
             k = spec.hashes.get(part, 0)
@@ -276,58 +275,60 @@ class Encoder:
         return mask
 
     def _word_mask(self, spec: FieldSpec, word: str, sound: str | None) -> int:
-        """Bits of one name unit or text word with its bigrams (and sound, for names);
-        cached under ``(word, sound)`` for names, ``word`` for text."""
-        cache = self._word_cache[spec.name]
-        key: Any = word if sound is None else (word, sound)
-        mask = cache.get(key)
-        if mask is None:
-            whole = "unit" if spec.kind == "person_name" else "token"
-            mask = 0
-            if k := spec.hashes.get(whole, 0):
-                mask |= self._mask(spec.name, whole, k, word)
-            if spec.hashes.get("bigram", 0):
-                mask |= self._masks_of(spec, bigrams(word), "bigram")
-            if sound is not None and (k := spec.hashes.get("sound", 0)):
-                mask |= self._mask(spec.name, "sound", k, sound)
-            cache[key] = mask
+        """Bits of one name unit or text word with its bigrams (and sound, for names),
+        one hash at a time: for what compiled ``WordBits`` does not take."""
+        whole = "unit" if spec.kind == "person_name" else "token"
+        mask = 0
+        if k := spec.hashes.get(whole, 0):
+            mask |= self._mask(spec.name, whole, k, word)
+        if spec.hashes.get("bigram", 0):
+            mask |= self._masks_of(spec, bigrams(word), "bigram")
+        if sound is not None and (k := spec.hashes.get("sound", 0)):
+            mask |= self._mask(spec.name, "sound", k, sound)
         return mask
 
-    def _prefetch(self, spec: FieldSpec, keys: Iterable[Any]) -> None:
-        """Put the bits of the new words among ``keys`` (as for ``_word_mask``) in the
-        cache, computed together by compiled code; non-ASCII words, and names with an
-        empty sound, are left to ``_word_mask``."""
-        cache = self._word_cache[spec.name]
-        new = [
-            key
-            for key in dict.fromkeys(keys)
-            if key not in cache
-            and (key.isascii() if isinstance(key, str) else key[0].isascii() and key[1])
-        ]
-        if not new:
-            return
-        bits = self._word_bits[spec.name]
-        if isinstance(new[0], str):
-            masks = bits.masks(new)
-        else:
-            masks = bits.masks([w for w, _ in new], [sound for _, sound in new])
-        cache.update(zip(new, masks, strict=True))
+    def _word_rows(self, spec: FieldSpec, keys: Sequence[Any]) -> npt.NDArray[np.int64]:
+        """Rows in the field's word table of ``keys`` (words, or units with their sound),
+        the new ones' bits computed together by compiled code where it can (ASCII, and
+        a sound for names)."""
+        table = self._word_table[spec.name]
+        found = list(map(table.row.get, keys))
+        if None in found:
+            new = list(dict.fromkeys(k for k, r in zip(keys, found, strict=True) if r is None))
+            fast = [
+                k for k in new if (k.isascii() if isinstance(k, str) else k[0].isascii() and k[1])
+            ]
+            if fast:
+                bits = self._word_bits[spec.name]
+                if isinstance(fast[0], str):
+                    table.add(fast, bits.rows(fast), [])
+                else:
+                    table.add(fast, bits.rows([w for w, _ in fast], [s for _, s in fast]), [])
+            if slow := [k for k in new if k not in table.row]:
+                masks = [
+                    self._word_mask(spec, k, None)
+                    if isinstance(k, str)
+                    else self._word_mask(spec, *k)
+                    for k in slow
+                ]
+                table.add(slow, self._mask_rows(masks), [])
+            found = list(map(table.row.__getitem__, keys))
+        return np.fromiter(found, dtype=np.int64, count=len(keys))
 
-    def _masks_of(self, spec: FieldSpec, keys: Iterable[Any], part: str | None = None) -> int:
-        """OR of the cached masks of words (``part`` None) or of one part's tokens."""
-        cache = self._word_cache[spec.name] if part is None else self._masks[(spec.name, part)]
-        keys = tuple(keys)
-        masks = list(map(cache.get, keys))
-        if None in masks:
-            for i, key in enumerate(keys):
-                if masks[i] is None:
-                    if part is not None:
-                        masks[i] = self._mask(spec.name, part, spec.hashes[part], key)
-                    elif isinstance(key, str):
-                        masks[i] = self._word_mask(spec, key, None)
-                    else:
-                        masks[i] = self._word_mask(spec, key[0], key[1])
-        return reduce(or_, masks, 0)
+    def _words_bits(
+        self, spec: FieldSpec, lists: Sequence[Sequence[Any]]
+    ) -> npt.NDArray[np.uint64]:
+        """For each list of words (or units with their sound), the OR of their bits."""
+        lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        offsets = np.zeros(len(lists) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        rows = self._word_rows(spec, list(chain.from_iterable(lists)))
+        return or_rows(self._word_table[spec.name].masks, rows, offsets)
+
+    def _masks_of(self, spec: FieldSpec, tokens: Iterable[str], part: str) -> int:
+        """OR of the masks of one part's tokens."""
+        k = spec.hashes[part]
+        return reduce(or_, [self._mask(spec.name, part, k, token) for token in tokens], 0)
 
     def _intern_many(
         self, index: int, slot: int, lists: Sequence[Sequence[str]]
@@ -436,15 +437,15 @@ class Encoder:
         others = np.flatnonzero(~columns.plain).tolist()
         if others:
             names = [_person_name(rows[i]) for i in others]
-            self._prefetch(spec, (w for n in names for w in zip(n.units, n.sounds, strict=True)))
-            spelled = bool(spec.hashes.get("spelling", 0))
-            masks = [
-                self._masks_of(spec, zip(n.units, n.sounds, strict=True))
-                | (self._masks_of(spec, n.spellings, "spelling") if spelled and n.spellings else 0)
-                for n in names
-            ]
+            masks = self._words_bits(
+                spec, [tuple(zip(n.units, n.sounds, strict=True)) for n in names]
+            )
+            if spec.hashes.get("spelling", 0):
+                masks |= self._mask_rows(
+                    [self._masks_of(spec, n.spellings, "spelling") for n in names]
+                )
             self._stores[index].add(
-                [keys[i] for i in others], self._mask_rows(masks), self._name_slots(index, names)
+                [keys[i] for i in others], masks, self._name_slots(index, names)
             )
 
     def _add_plain_names(
@@ -463,7 +464,6 @@ class Encoder:
         used = [dict.fromkeys(c.tolist()) for c in codes]
         words = {w: None for p in range(width) for c in used[p] for w in columns.parts[p][c].latin}
         sound_of = {w: word_key(w) for w in words}
-        self._prefetch(spec, sound_of.items())
         units = [
             [
                 columns.parts[p][c].latin if c in used[p] else ()
@@ -474,11 +474,10 @@ class Encoder:
         sounds = [[tuple(map(sound_of.__getitem__, ws)) for ws in column] for column in units]
         masks = np.zeros((len(keys), self._bits // 64), dtype=np.uint64)
         for p in range(width):
-            bits = [
-                self._masks_of(spec, zip(ws, ss, strict=True)) if ws else 0
-                for ws, ss in zip(units[p], sounds[p], strict=True)
+            pairs = [
+                tuple(zip(ws, ss, strict=True)) for ws, ss in zip(units[p], sounds[p], strict=True)
             ]
-            masks |= self._mask_rows(bits)[codes[p]]
+            masks |= self._words_bits(spec, pairs)[codes[p]]
         slots: list[Runs] = []
         name_sounds: list[tuple[str, ...]] | None = None
         for slot, part in enumerate(self._block_parts[index]):
@@ -518,19 +517,17 @@ class Encoder:
         if len(plain) < len(keys):
             others = [i for i, text in enumerate(texts) if not text.isascii()]
             words = [list(text_words(texts[i])) for i in others]
-            self._prefetch(spec, (w for ws in words for w in ws))
-            masks = [self._masks_of(spec, ws) for ws in words]
             found = [{"token": ws, "prefix": list(map(prefix, ws))} for ws in words]
             store.add(
-                [keys[i] for i in others], self._mask_rows(masks), self._token_slots(index, found)
+                [keys[i] for i in others],
+                self._words_bits(spec, words),
+                self._token_slots(index, found),
             )
         if not plain:
             return
         split = TextWords([texts[i].encode() for i in plain])
-        self._prefetch(spec, split.distinct)
-        cache: dict[Any, int] = self._word_cache[spec.name]
-        rows = self._mask_rows([cache[w] for w in split.distinct])
-        masks = or_rows(rows, split.word_of, split.offsets)
+        rows = self._word_rows(spec, split.distinct)
+        masks = or_rows(self._word_table[spec.name].masks, rows[split.word_of], split.offsets)
         lengths = np.diff(split.offsets).astype(np.int64)
         slots = []
         for slot, part in enumerate(self._block_parts[index]):
@@ -613,12 +610,11 @@ class Encoder:
 
     def _trim(self) -> None:
         """Keep caches bounded; only between batches, while no token id is in use."""
-        for store in self._stores:
+        for store in [*self._stores, *self._word_table.values()]:
             if len(store) > _CACHE_LIMIT:
                 store.clear()
         caches: list[dict[Any, Any]] = [
             *self._masks.values(),
-            *self._word_cache.values(),
             *self._block_cache,
         ]
         for cache in caches:

@@ -124,11 +124,9 @@ class WordBits:
             return np.zeros((1, 1), dtype=np.int64)
         return bigram_table(gram[0], gram[1], self.bits)
 
-    def masks(self, words: list[str], sounds: list[str] | None = None) -> list[int]:
-        """Bits of each word (with ``sounds[i]`` if given and non-empty) as an integer
-        whose bit ``p`` is filter position ``p``."""
-        if not words:
-            return []
+    def rows(self, words: list[str], sounds: list[str] | None = None) -> npt.NDArray[np.uint64]:
+        """Bits of each word (with ``sounds[i]`` if given and non-empty) as a row of
+        ``uint64`` words, bit ``p`` of the filter being bit ``p % 64`` of word ``p // 64``."""
         buf, starts, lengths = layout([w.encode() for w in words])
         sound_buf, sound_starts, sound_lengths = layout(
             [s.encode() for s in sounds] if sounds is not None else [b""] * len(words)
@@ -151,6 +149,4 @@ class WordBits:
             self.sound[0],
             self.sound[1],
         )
-        raw = rows.astype("<u8").tobytes()
-        size = self.bits // 8
-        return [int.from_bytes(raw[i : i + size], "little") for i in range(0, len(raw), size)]
+        return rows

@@ -146,7 +146,9 @@ def cold_caches() -> None:
             for value in vars(module).values():
                 # maxsize 1: a reference table loaded once per process (like the
                 # compiled kernels), not a memo of values seen.
-                parameters = getattr(value, "cache_parameters", None)
+                parameters = (
+                    None if isinstance(value, type) else getattr(value, "cache_parameters", None)
+                )
                 if callable(parameters) and parameters()["maxsize"] != 1:
                     value.cache_clear()
 

@@ -236,18 +236,33 @@ Reading = tuple[tuple[str, ...], tuple[str, ...]]
 UNREAD: tuple[None, ...] = (None,) * SYSTEMS
 
 
+_PREFETCH_LIMIT = 262_144
+
+
+class _Memo(dict[str, tuple[Reading | None, ...]]):
+    """A memo dict that answers ``cache_parameters``/``cache_clear`` as ``lru_cache`` does,
+    so that whoever empties this package's memos (a benchmark's cold run) finds it."""
+
+    def cache_parameters(self) -> dict[str, int]:
+        return {"maxsize": _PREFETCH_LIMIT}
+
+    def cache_clear(self) -> None:
+        self.clear()
+
+
 # Readings found a batch at a time by compiled code (``prefetch_readings``), where
 # ``_token_readings`` looks first before it searches in Python.
-_PREFETCHED: dict[str, tuple[Reading | None, ...]] = {}
+_PREFETCHED = _Memo()
 
 
 def prefetch_readings(tokens: Iterable[str]) -> None:
     """Read many lower-case a-z tokens at once (``_syllables.segment_many``), for
-    ``_token_readings`` to take; replaces what the previous call left."""
+    ``_token_readings`` to take; tokens read before are kept, up to a bound."""
     from ._syllables import segment_many  # it imports this module
 
-    _PREFETCHED.clear()
-    new = list(dict.fromkeys(tokens))
+    if len(_PREFETCHED) > _PREFETCH_LIMIT:
+        _PREFETCHED.clear()
+    new = [token for token in dict.fromkeys(tokens) if token not in _PREFETCHED]
     if new:
         _PREFETCHED.update(zip(new, map(_readings, segment_many(new)), strict=True))
 

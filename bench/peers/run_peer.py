@@ -41,7 +41,9 @@ def _cold_caches(package: str) -> None:
             for value in vars(module).values():
                 # maxsize 1: a reference table loaded once per process (like the
                 # compiled kernels), not a memo of values seen.
-                parameters = getattr(value, "cache_parameters", None)
+                parameters = (
+                    None if isinstance(value, type) else getattr(value, "cache_parameters", None)
+                )
                 if callable(parameters) and parameters()["maxsize"] != 1:
                     value.cache_clear()
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial, reduce
-from itertools import chain, islice, product
+from itertools import chain, islice, pairwise, product
 from operator import attrgetter, or_
 from pathlib import Path
 from typing import IO, Any
@@ -26,7 +26,6 @@ import numpy as np
 import numpy.typing as npt
 
 from ._blake2 import Arena, hash_joins, keyed_state
-from ._chinese import prefetch_readings
 from ._combinations import Combinations
 from ._dates import day_features, parse_full_dates, year_features
 from ._errors import InputError, KeyMismatchError, SchemaError
@@ -35,7 +34,6 @@ from ._keys import LinkageSecret
 from ._namecolumns import COLUMN_ROLES, NameColumns, name_columns
 from ._names import (
     PersonName,
-    column_words,
     combine_parts,
     name_part,
     text_words,
@@ -43,7 +41,7 @@ from ._names import (
 )
 from ._progress import progress
 from ._schema import FieldSpec, Schema
-from ._store import Runs, ValueStore, concat_runs, runs_of, take_runs
+from ._store import Runs, ValueStore, runs_of, take_runs
 from ._textwords import TextWords, or_rows
 from ._wordbits import WordBits
 
@@ -425,15 +423,13 @@ class Encoder:
             store.add(keys, self._mask_rows(masks), self._token_slots(index, found))
 
     def _add_names(self, index: int, spec: FieldSpec, keys: list[Any]) -> None:
-        """``_add_values`` of names: plain ones (see ``_namecolumns``) column by column,
-        the others combined one by one by ``combine_parts``."""
+        """``_add_values`` of names: plain ones (see ``_namecolumns``) word by word, the
+        others combined one by one by ``combine_parts``."""
         rows: list[tuple[str, ...]] = [(key,) if len(spec.columns) == 1 else key for key in keys]
-        width = min(len(spec.columns), len(COLUMN_ROLES))
-        prefetch_readings(column_words(dict.fromkeys(r[p] for r in rows for p in range(width))))
-        columns = name_columns(rows, width)
-        plain = np.flatnonzero(columns.plain)
-        if len(plain):
-            self._add_plain_names(index, spec, [keys[i] for i in plain.tolist()], columns, plain)
+        columns = name_columns(rows, min(len(spec.columns), len(COLUMN_ROLES)))
+        plain = np.flatnonzero(columns.plain).tolist()
+        if plain:
+            self._add_plain_names(index, spec, [keys[i] for i in plain], columns)
         others = np.flatnonzero(~columns.plain).tolist()
         if others:
             names = [_person_name(rows[i]) for i in others]
@@ -449,62 +445,45 @@ class Encoder:
             )
 
     def _add_plain_names(
-        self,
-        index: int,
-        spec: FieldSpec,
-        keys: list[Any],
-        columns: NameColumns,
-        plain: npt.NDArray[np.int64],
+        self, index: int, spec: FieldSpec, keys: list[Any], columns: NameColumns
     ) -> None:
-        """Names that are their columns' words in order: bits and tokens per column text,
-        gathered per name."""
-        width = len(columns.parts)
-        codes = [columns.codes[p][plain] for p in range(width)]
-        # Column texts in use: the parts of other names may hold characters or particles.
-        used = [dict.fromkeys(c.tolist()) for c in codes]
-        words = {w: None for p in range(width) for c in used[p] for w in columns.parts[p][c].latin}
-        sound_of = {w: word_key(w) for w in words}
-        units = [
-            [
-                columns.parts[p][c].latin if c in used[p] else ()
-                for c in range(len(columns.parts[p]))
-            ]
-            for p in range(width)
-        ]
-        sounds = [[tuple(map(sound_of.__getitem__, ws)) for ws in column] for column in units]
-        masks = np.zeros((len(keys), self._bits // 64), dtype=np.uint64)
-        for p in range(width):
-            pairs = [
-                tuple(zip(ws, ss, strict=True)) for ws, ss in zip(units[p], sounds[p], strict=True)
-            ]
-            masks |= self._words_bits(spec, pairs)[codes[p]]
+        """Names that are their columns' words in order: bits and tokens per distinct
+        word, gathered per name."""
+        used = np.unique(columns.word_of).tolist()
+        words = [columns.words[i] for i in used]
+        sounds = list(map(word_key, words))
+
+        # Per distinct word (indexes into columns.words): its row of bits, unit and sound.
+        def per_word(values: Sequence[int] | npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+            table = np.zeros(len(columns.words), dtype=np.int64)
+            table[used] = values
+            return table[columns.word_of]
+
+        rows = per_word(self._word_rows(spec, list(zip(words, sounds, strict=True))))
+        masks = or_rows(self._word_table[spec.name].masks, rows, columns.offsets)
+        counts = np.diff(columns.offsets)
         slots: list[Runs] = []
         name_sounds: list[tuple[str, ...]] | None = None
         for slot, part in enumerate(self._block_parts[index]):
             combos = self._combinations[index][slot]
             if combos is not None:
-                attribute, of, _ = COMBINED_BASES[part]
-                if attribute == "spellings":  # plain names have none
+                source, of, _ = COMBINED_BASES[part]
+                if source == "spellings":  # plain names have none
                     bases: list[list[str]] = [[]] * len(keys)
                 else:
                     if name_sounds is None:
-                        listed = [c.tolist() for c in codes]
-                        name_sounds = [
-                            sum([sounds[p][at[p]] for p in range(width)], ())
-                            for at in zip(*listed, strict=True)
-                        ]
+                        sound_of = dict(zip(used, sounds, strict=True))
+                        listed = list(map(sound_of.__getitem__, columns.word_of.tolist()))
+                        bounds = columns.offsets.tolist()
+                        name_sounds = [tuple(listed[a:b]) for a, b in pairwise(bounds)]
                     bases = list(map(of, name_sounds))
                 slots.append(combos.runs(bases, partial(self._intern_one, index, slot)))
             elif part == "spelling":  # plain names have none
                 slots.append((np.zeros(len(keys), dtype=np.int64), np.zeros(0, dtype=np.int64)))
-            else:  # unit or sound: the columns' in order
-                tokens = units if part == "unit" else sounds
-                by_column = []
-                for p in range(width):
-                    lengths, flat = self._intern_runs(index, slot, tokens[p])
-                    starts = np.cumsum(lengths) - lengths
-                    by_column.append(take_runs(lengths, starts, flat, codes[p]))
-                slots.append(concat_runs(by_column))
+            else:  # unit or sound: the words' own, in order
+                tokens = words if part == "unit" else sounds
+                table = self._interned(index, slot, [tokens])
+                slots.append((counts, per_word(list(map(table.__getitem__, tokens)))))
         self._stores[index].add(keys, masks, slots)
 
     def _add_texts(self, index: int, spec: FieldSpec, keys: list[Any]) -> None:

@@ -1,9 +1,9 @@
 """Names of a batch taken apart by column, to find those that need no combining.
 
 Most names outside China read in no Chinese romanisation: ``combine_parts`` makes them
-their columns' words one after the other. For those, anything per word or per column
-(bits, tokens) is computed once per distinct column text and gathered per name, instead
-of once per name.
+their columns' words one after the other. For those, everything is done per distinct
+word and gathered per name, instead of once per name. The words of ASCII columns are
+found by compiled code (``TextWords``), without a ``name_part`` per column.
 """
 
 from __future__ import annotations
@@ -14,7 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from ._names import ALL_SYSTEMS, NamePart, name_part
+from ._chinese import _token_readings, prefetch_readings
+from ._names import ALL_SYSTEMS, PARTICLES, column_words, name_part, systems_of
+from ._store import Ids, concat_runs, take_runs
+from ._textwords import TextWords
 
 # How name_part reads each name column: (surname first, holds the original full name).
 COLUMN_ROLES = ((True, False), (False, False), (True, True))
@@ -22,52 +25,121 @@ COLUMN_ROLES = ((True, False), (False, False), (True, True))
 
 @dataclass(frozen=True, slots=True)
 class NameColumns:
-    """Per name column: its distinct texts' parts, and each name's code among them; and
-    which names are ``plain`` (their words in column order, as ``plain_units`` says)."""
+    """Which names are ``plain`` (their columns' words in order, see ``name_columns``),
+    and the words of each plain name, ``words[word_of[offsets[i]:offsets[i+1]]]``."""
 
-    parts: list[list[NamePart]]
-    codes: list[npt.NDArray[np.int64]]
     plain: npt.NDArray[np.bool_]
+    words: list[str]
+    word_of: Ids
+    offsets: Ids
+
+
+class _Entries:
+    """Distinct column texts: whether each can be plain, the systems reading all its
+    words, and its words as runs of ids into ``words``."""
+
+    def __init__(self) -> None:
+        self.ok: list[npt.NDArray[np.bool_]] = []
+        self.systems: list[Ids] = []
+        self.lengths: list[Ids] = []
+        self.flat: list[Ids] = []
+
+    def add(self, ok: npt.NDArray[np.bool_], systems: Ids, lengths: Ids, flat: Ids) -> None:
+        self.ok.append(ok)
+        self.systems.append(systems)
+        self.lengths.append(lengths)
+        self.flat.append(flat)
+
+    def tables(self) -> tuple[npt.NDArray[np.bool_], Ids, Ids, Ids, Ids]:
+        lengths = np.concatenate(self.lengths)
+        starts = np.cumsum(lengths) - lengths
+        return (
+            np.concatenate(self.ok),
+            np.concatenate(self.systems),
+            lengths,
+            starts,
+            np.concatenate(self.flat),
+        )
 
 
 def name_columns(rows: Sequence[tuple[str, ...]], width: int) -> NameColumns:
-    """Columns of ``rows`` (up to ``width`` texts each, as many as ``COLUMN_ROLES``)."""
+    """Columns of ``rows`` (up to ``width`` texts each, as many as ``COLUMN_ROLES``).
+
+    A name is plain when no column holds characters or joining particles, no system
+    reads all its words (then ``combine_parts`` reads none), and no word comes twice."""
     n = len(rows)
-    parts: list[list[NamePart]] = []
-    codes: list[npt.NDArray[np.int64]] = []
-    plain = np.ones(n, dtype=np.bool_)
-    systems = np.full(n, ALL_SYSTEMS, dtype=np.int64)
-    # First word's id per name and column (-1: none), and names with a column of several.
-    first = np.full((width, n), -1, dtype=np.int64)
-    several = np.zeros(n, dtype=np.bool_)
-    word_ids: dict[str, int] = {}
+    texts = [list(dict.fromkeys(row[p] for row in rows)) for p in range(width)]
+    # ASCII texts read alike in every column (roles only matter for characters).
+    ascii_texts = list(dict.fromkeys(t for column in texts for t in column if t.isascii()))
+    split = TextWords([t.encode() for t in ascii_texts], names=True)
+    words = list(split.distinct)
+    others = [[t for t in column if not t.isascii()] for column in texts]
+    prefetch_readings([*words, *column_words(t for column in others for t in column)])
+    entries = _Entries()
+    # ASCII texts: per word, then per text by its runs of words.
+    word_systems = np.array([systems_of(_token_readings(w)) for w in words], dtype=np.int64)
+    particle = np.array([w in PARTICLES for w in words], dtype=np.bool_)
+    lengths = np.diff(split.offsets)
+    has_words = np.flatnonzero(lengths)
+    systems = np.full(len(ascii_texts), ALL_SYSTEMS, dtype=np.int64)
+    with_particle = np.zeros(len(ascii_texts), dtype=np.bool_)
+    if len(has_words):
+        at = split.offsets[has_words]
+        systems[has_words] = np.bitwise_and.reduceat(word_systems[split.word_of], at)
+        with_particle[has_words] = np.logical_or.reduceat(particle[split.word_of], at)
+    entries.add(~with_particle, systems, lengths, split.word_of)
+    ascii_index = {t: i for i, t in enumerate(ascii_texts)}
+    # Other texts (Greek, diacritics, characters) by name_part, per column for its role.
+    word_id = {w: i for i, w in enumerate(words)}
+    other_index: list[dict[str, int]] = []
+    first = len(ascii_texts)
     for p in range(width):
-        texts = [row[p] for row in rows]
-        index = {text: i for i, text in enumerate(dict.fromkeys(texts))}
-        found = [name_part(text, *COLUMN_ROLES[p]) for text in index]
-        code = np.fromiter(map(index.__getitem__, texts), dtype=np.int64, count=n)
-        # A column with characters or joining particles is combined the long way.
-        ok = np.array([not f.han and f.kept == f.latin for f in found], dtype=np.bool_)
-        reads = np.array([f.systems if f.latin else ALL_SYSTEMS for f in found], dtype=np.int64)
-        count = np.array([len(f.latin) for f in found], dtype=np.int64)
-        ids = np.array(
-            [word_ids.setdefault(f.latin[0], len(word_ids)) if f.latin else -1 for f in found],
-            dtype=np.int64,
+        parts = [name_part(t, *COLUMN_ROLES[p]) for t in others[p]]
+        ids = [[word_id.setdefault(w, len(word_id)) for w in part.latin] for part in parts]
+        entries.add(
+            np.array([not f.han and f.kept == f.latin for f in parts], dtype=np.bool_),
+            np.array([f.systems if f.latin else ALL_SYSTEMS for f in parts], dtype=np.int64),
+            np.fromiter(map(len, ids), dtype=np.int64, count=len(ids)),
+            np.fromiter((i for row in ids for i in row), dtype=np.int64),
         )
+        other_index.append({t: first + k for k, t in enumerate(others[p])})
+        first += len(parts)
+    words = list(word_id)
+    ok, reads, entry_lengths, entry_starts, flat = entries.tables()
+    codes = []
+    for p in range(width):
+        # A column's text is in its own table when not ASCII, else in the shared one.
+        lookup = {**ascii_index, **other_index[p]}
+        column = (row[p] for row in rows)
+        codes.append(np.fromiter(map(lookup.__getitem__, column), dtype=np.int64, count=n))
+    plain = np.ones(n, dtype=np.bool_)
+    name_systems = np.full(n, ALL_SYSTEMS, dtype=np.int64)
+    for code in codes:
         plain &= ok[code]
-        systems &= reads[code]
-        several |= count[code] > 1
-        first[p] = ids[code]
-        parts.append(found)
-        codes.append(code)
-    # No system reads every word, and no word comes twice (checked one by one only for
-    # names with a column of several words).
-    plain &= systems == 0
-    for a in range(width):
-        for b in range(a + 1, width):
-            plain &= (first[a] < 0) | (first[a] != first[b])
-    for i in np.flatnonzero(plain & several).tolist():
-        words = [w for p in range(width) for w in parts[p][int(codes[p][i])].latin]
-        if len(set(words)) < len(words):
-            plain[i] = False
-    return NameColumns(parts, codes, plain)
+        name_systems &= reads[code]
+    plain &= name_systems == 0
+    chosen = np.flatnonzero(plain)
+    runs = [take_runs(entry_lengths, entry_starts, flat, code[chosen]) for code in codes]
+    counts, word_of = concat_runs(runs)
+    offsets = np.zeros(len(chosen) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    # No word twice: checked one by one only where a name has more than one word.
+    several = np.flatnonzero(counts > 1)
+    if len(several):
+        bounds = offsets.tolist()
+        listed = word_of.tolist()
+        twice = [
+            i for i in several.tolist() if len(set(listed[bounds[i] : bounds[i + 1]])) < counts[i]
+        ]
+        if twice:
+            plain[chosen[twice]] = False
+            keep = np.ones(len(chosen), dtype=np.bool_)
+            keep[twice] = False
+            word_of = np.concatenate(
+                [word_of[bounds[i] : bounds[i + 1]] for i in np.flatnonzero(keep).tolist()]
+                or [np.zeros(0, dtype=np.int64)]
+            )
+            counts = counts[keep]
+            offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+            np.cumsum(counts, out=offsets[1:])
+    return NameColumns(plain, words, word_of, offsets)

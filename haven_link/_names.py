@@ -33,7 +33,7 @@ from ._greek import elot743, is_greek
 
 # Joining words of Spanish, Portuguese, German, French, Italian names: dropped so
 # that "María de la Cruz" meets "Maria Cruz". Not "van", "do", "le": Vietnamese names.
-_PARTICLES = frozenset(
+PARTICLES = frozenset(
     [
         "de",
         "del",
@@ -177,7 +177,7 @@ _EMPTY_PART = NamePart(False, (), (), (), (), ALL_SYSTEMS, ())
 _NO_READINGS: tuple[Reading, ...] = (((), ()),) * SYSTEMS
 
 
-def _systems_of(readings: tuple[Reading | None, ...]) -> int:
+def systems_of(readings: tuple[Reading | None, ...]) -> int:
     """Bit ``s`` set where system ``s`` reads the word."""
     return sum(1 << s for s, r in enumerate(readings) if r is not None)
 
@@ -211,7 +211,7 @@ def name_part(text: str, surname_first: bool, original: bool) -> NamePart:
     if UNREAD not in per_word:
         systems = ALL_SYSTEMS
         for word in per_word:
-            systems &= _systems_of(word)
+            systems &= systems_of(word)
     readings: tuple[Reading, ...] = _NO_READINGS
     # Some system reads every word (most names of other languages: none; no words: all).
     if systems and latin:
@@ -219,7 +219,7 @@ def name_part(text: str, surname_first: bool, original: bool) -> NamePart:
             joined_reading([r[system] for r in per_word]) if systems >> system & 1 else ((), ())
             for system in range(SYSTEMS)
         )
-    kept = tuple(w for w in latin if w not in _PARTICLES)
+    kept = tuple(w for w in latin if w not in PARTICLES)
     return NamePart(han, tuple(units), tuple(spellings), latin, kept, systems, readings)
 
 

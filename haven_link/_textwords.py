@@ -17,14 +17,11 @@ _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
 
 
-@njit(cache=True, inline="always")
-def _is_word(c: Any) -> Any:
-    return (97 <= c <= 122) or (48 <= c <= 57)
-
-
 @njit(cache=True)
-def _split(buf: Any, starts: Any, lengths: Any) -> Any:
-    """The texts lower-cased, and each word's start, length and code, text by text."""
+def _split(buf: Any, starts: Any, lengths: Any, names: Any) -> Any:
+    """The texts lower-cased, and each word's start, length and code, text by text. Words
+    are runs of letters and digits; with ``names``, runs of letters, with apostrophes and
+    backticks left out as if absent ("O'Brien" is "obrien")."""
     n = starts.shape[0]
     low = buf.copy()
     most = lengths.sum() // 2 + n + 1  # a word and a separator take two bytes at least
@@ -34,22 +31,28 @@ def _split(buf: Any, starts: Any, lengths: Any) -> Any:
     offsets = np.zeros(n + 1, dtype=np.int64)
     count = 0
     for i in range(n):
-        end = starts[i] + lengths[i]
-        j = starts[i]
-        while j < end:
+        in_word = False
+        write = starts[i]  # letters are packed leftwards over skipped apostrophes
+        for j in range(starts[i], starts[i] + lengths[i]):
             c = low[j]
             if 65 <= c <= 90:
                 c += 32
-                low[j] = c
-            if _is_word(c):
-                if j == starts[i] or not _is_word(low[j - 1]):
-                    word_start[count] = j
+            if names and (c == 39 or c == 96):
+                continue
+            if (97 <= c <= 122) or (not names and 48 <= c <= 57):
+                if not in_word:
+                    word_start[count] = write
                     word_length[count] = 0
                     codes[count] = _FNV_OFFSET
                     count += 1
+                    in_word = True
+                low[write] = c
                 word_length[count - 1] += 1
                 codes[count - 1] = (codes[count - 1] ^ np.uint64(c)) * _FNV_PRIME
-            j += 1
+            else:
+                in_word = False
+                low[write] = c
+            write += 1
         offsets[i + 1] = count
     return low, word_start[:count], word_length[:count], codes[:count], offsets
 
@@ -87,9 +90,10 @@ class TextWords:
     word_of: npt.NDArray[np.int64]
     offsets: npt.NDArray[np.int64]
 
-    def __init__(self, texts: list[bytes]) -> None:
+    def __init__(self, texts: list[bytes], *, names: bool = False) -> None:
+        """``names``: the words ``_names.latin_words`` finds in ASCII names instead."""
         buf, starts, lengths = layout(texts)
-        low, word_start, word_length, codes, offsets = _split(buf, starts, lengths)
+        low, word_start, word_length, codes, offsets = _split(buf, starts, lengths, names)
         _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
         inverse = inverse.reshape(-1).astype(np.int64)
         if not _same_as_first(low, word_start, word_length, first[inverse]):

@@ -96,7 +96,7 @@ def reference_normalise_name(family: str = "", given: str = "", original: str = 
         split_surname,
         syllable_key,
     )
-    from haven_link._names import _HAN_RUN, _PARTICLES, latin_words, word_key
+    from haven_link._names import _HAN_RUN, PARTICLES, latin_words, word_key
 
     units: list[str] = []
     spellings: list[str] = []
@@ -127,7 +127,7 @@ def reference_normalise_name(family: str = "", given: str = "", original: str = 
             units += read[0]
             spellings += read[1]
         else:
-            units += [w for w in latin if w not in _PARTICLES] or latin
+            units += [w for w in latin if w not in PARTICLES] or latin
     unique = tuple(dict.fromkeys(units))
     keys = tuple(syllable_key(u) if chinese else word_key(u) for u in unique)
     if chinese:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from haven_link._names import text_words
+from haven_link._names import latin_words, text_words
 from haven_link._textwords import TextWords
 
 _ASCII = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=127), max_size=40)
@@ -18,6 +18,20 @@ def test_compiled_words_equal_text_words(texts: list[str]) -> None:
         found = [split.distinct[w] for w in split.word_of[bounds[i] : bounds[i + 1]].tolist()]
         assert tuple(found) == text_words(text), text
     assert len(set(split.distinct)) == len(split.distinct)
+
+
+_NAMEISH = st.text(alphabet="abzAZ09 '`-.,", max_size=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_ASCII, _NAMEISH), max_size=12))
+def test_compiled_name_words_equal_latin_words(texts: list[str]) -> None:
+    # Names: letters only, apostrophes and backticks left out ("O'Brien" is one word).
+    split = TextWords([t.encode() for t in texts], names=True)
+    bounds = split.offsets.tolist()
+    for i, text in enumerate(texts):
+        found = [split.distinct[w] for w in split.word_of[bounds[i] : bounds[i + 1]].tolist()]
+        assert tuple(found) == latin_words.__wrapped__(text), text
 
 
 def test_words_shared_between_texts() -> None:

@@ -48,7 +48,9 @@ def _cold_caches(package: str) -> None:
                     value.cache_clear()
 
 
-def clkhash_anonlink(schema_path: Path, a_path: Path, b_path: Path, floor: float) -> dict:
+def clkhash_anonlink(
+    schema_path: Path, a_path: Path, b_path: Path, floor: float, repeat: int
+) -> dict:
     import anonlink
     from clkhash import clk
     from clkhash.schema import from_json_file
@@ -61,7 +63,7 @@ def clkhash_anonlink(schema_path: Path, a_path: Path, b_path: Path, floor: float
     # First calls outside the timing, as for ours.
     clk.generate_clks(rows_a[:20], schema, secret, validate=False, max_workers=1)
     encode_s = float("inf")
-    for _ in range(3):  # best of 3 cold runs, as bench/linkage.py times ours
+    for _ in range(repeat):  # best of cold runs, as bench/linkage.py times ours
         _cold_caches("clkhash")
         t0 = time.perf_counter()
         clks_a = clk.generate_clks(rows_a, schema, secret, validate=False, max_workers=1)
@@ -236,7 +238,7 @@ def main() -> int:
     if args.task == "febrl4-export":
         result = febrl4_export(args.out)
     elif args.task == "clkhash-anonlink":
-        result = clkhash_anonlink(args.schema, args.a, args.b, args.floor)
+        result = clkhash_anonlink(args.schema, args.a, args.b, args.floor, args.repeat)
     elif args.task == "anonlink-speed":
         result = anonlink_speed(
             args.a, args.rows, [float(t) for t in args.thresholds.split(",")], args.repeat

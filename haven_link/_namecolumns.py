@@ -123,23 +123,22 @@ def name_columns(rows: Sequence[tuple[str, ...]], width: int) -> NameColumns:
     counts, word_of = concat_runs(runs)
     offsets = np.zeros(len(chosen) + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
-    # No word twice: checked one by one only where a name has more than one word.
-    several = np.flatnonzero(counts > 1)
+    # No word twice: names of two words compared at once, of more one by one.
+    pairs = np.flatnonzero(counts == 2)
+    twice = pairs[word_of[offsets[pairs]] == word_of[offsets[pairs] + 1]].tolist()
+    several = np.flatnonzero(counts > 2)
     if len(several):
         bounds = offsets.tolist()
         listed = word_of.tolist()
-        twice = [
+        twice += [
             i for i in several.tolist() if len(set(listed[bounds[i] : bounds[i + 1]])) < counts[i]
         ]
-        if twice:
-            plain[chosen[twice]] = False
-            keep = np.ones(len(chosen), dtype=np.bool_)
-            keep[twice] = False
-            word_of = np.concatenate(
-                [word_of[bounds[i] : bounds[i + 1]] for i in np.flatnonzero(keep).tolist()]
-                or [np.zeros(0, dtype=np.int64)]
-            )
-            counts = counts[keep]
-            offsets = np.zeros(len(counts) + 1, dtype=np.int64)
-            np.cumsum(counts, out=offsets[1:])
+    if twice:
+        plain[chosen[twice]] = False
+        keep = np.ones(len(chosen), dtype=np.bool_)
+        keep[twice] = False
+        word_of = word_of[np.repeat(keep, counts)]
+        counts = counts[keep]
+        offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
     return NameColumns(plain, words, word_of, offsets)

@@ -179,6 +179,8 @@ _NO_READINGS: tuple[Reading, ...] = (((), ()),) * SYSTEMS
 
 def systems_of(readings: tuple[Reading | None, ...]) -> int:
     """Bit ``s`` set where system ``s`` reads the word."""
+    if readings is UNREAD:  # most words, shared
+        return 0
     return sum(1 << s for s, r in enumerate(readings) if r is not None)
 
 

@@ -40,18 +40,35 @@ class Combinations:
     def __len__(self) -> int:
         return max(len(self.base), len(self.known))
 
+    def base_ids(self, texts: Sequence[str]) -> npt.NDArray[np.int64]:
+        """Ids of base tokens, new ones numbered on."""
+        new = [t for t in dict.fromkeys(texts) if t not in self.base]
+        if new:
+            start = len(self.base_text)
+            self.base.update(zip(new, range(start, start + len(new)), strict=True))
+            self.base_text += new
+        return np.fromiter(map(self.base.__getitem__, texts), dtype=np.int64, count=len(texts))
+
     def runs(
         self, bases: Sequence[Sequence[str]], intern: Callable[[list[str]], Sequence[int]]
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """Token ids of the combinations of each sorted list of base tokens, as each list's
         count and all ids in order; ``intern`` gives the ids of new tokens' texts."""
-        new = [t for t in dict.fromkeys(chain.from_iterable(bases)) if t not in self.base]
-        if new:
-            start = len(self.base_text)
-            self.base.update(zip(new, range(start, start + len(new)), strict=True))
-            self.base_text += new
-        get = self.base.__getitem__
-        codes, offsets = self._packed([tuple(map(get, items)) for items in bases])
+        lengths = np.fromiter(map(len, bases), dtype=np.int64, count=len(bases))
+        flat = self.base_ids(list(chain.from_iterable(bases)))
+        longest = int(lengths.max()) if len(bases) else 0
+        rows = np.zeros((len(bases), longest), dtype=np.int64)
+        rows[np.arange(longest) < lengths[:, None]] = flat
+        return self.runs_of_rows(rows, lengths, intern)
+
+    def runs_of_rows(
+        self,
+        rows: npt.NDArray[np.int64],
+        lengths: npt.NDArray[np.int64],
+        intern: Callable[[list[str]], Sequence[int]],
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """``runs`` of lists of base ids given as the first ``lengths[i]`` of ``rows[i]``."""
+        codes, offsets = self._packed(rows, lengths)
         distinct, inverse = np.unique(codes, return_inverse=True)
         keys = distinct.tolist()
         found = list(map(self.known.get, keys))
@@ -63,27 +80,25 @@ class Combinations:
         return np.diff(offsets), np.asarray(found, dtype=np.int64)[inverse.reshape(-1)]
 
     def _packed(
-        self, ids: list[tuple[int, ...]]
+        self, rows: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """Each list's combinations as packed base ids, one list after the other, and
         where each list's start."""
         r = self.size
-        lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
-        longest = int(lengths.max()) if len(ids) else 0
+        longest = rows.shape[1]
         counts = np.array([comb(k, r) for k in range(longest + 1)], dtype=np.int64)[lengths]
-        offsets = np.zeros(len(ids) + 1, dtype=np.int64)
+        offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(counts, out=offsets[1:])
         codes = np.empty(int(offsets[-1]), dtype=np.int64)
         for k in range(r, longest + 1):  # lists of one length at a time, as a matrix
-            rows = np.flatnonzero(lengths == k)
-            if not len(rows):
+            which = np.flatnonzero(lengths == k)
+            if not len(which):
                 continue
-            items = np.array([ids[i] for i in rows.tolist()], dtype=np.int64)
-            chosen = items[:, _positions(k, r)]  # lists x combinations x r
+            chosen = rows[which, :k][:, _positions(k, r)]  # lists x combinations x r
             packed = chosen[:, :, 0]
             for j in range(1, r):
                 packed = (packed << _ID_BITS) | chosen[:, :, j]
-            at = offsets[rows][:, None] + np.arange(packed.shape[1])[None, :]
+            at = offsets[which][:, None] + np.arange(packed.shape[1])[None, :]
             codes[at.ravel()] = packed.ravel()
         return codes, offsets
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial, reduce
-from itertools import chain, islice, pairwise, product
+from itertools import chain, islice, product
 from operator import attrgetter, or_
 from pathlib import Path
 from typing import IO, Any
@@ -29,7 +29,7 @@ from ._blake2 import Arena, hash_joins, keyed_state
 from ._combinations import Combinations
 from ._dates import day_features, parse_full_dates, year_features
 from ._errors import InputError, KeyMismatchError, SchemaError
-from ._features import COMBINED_BASES, Tokens, bigrams, field_tokens, prefix, read_date
+from ._features import COMBINED_BASES, Combined, Tokens, bigrams, field_tokens, prefix, read_date
 from ._keys import LinkageSecret
 from ._namecolumns import COLUMN_ROLES, NameColumns, name_columns
 from ._names import (
@@ -250,7 +250,7 @@ class Encoder:
         self._key_memo = [_KeyMemo() for _ in self._rules]
         # Parts joining several tokens of a name, interned by their tokens' ids.
         self._combinations = [
-            [Combinations(COMBINED_BASES[p][2]) if p in COMBINED_BASES else None for p in parts]
+            [Combinations(COMBINED_BASES[p].size) if p in COMBINED_BASES else None for p in parts]
             for parts in self._block_parts
         ]
         # Interned token bytes laid out for the compiled block-key hashing.
@@ -382,10 +382,11 @@ class Encoder:
                 own = attrgetter(f"{part}s")
                 slots.append(self._intern_runs(index, slot, list(map(own, names))))
                 continue
-            source, of, _ = COMBINED_BASES[part]
-            if of not in bases_of:  # pairs and triples of sounds share their bases
-                bases_of[of] = [of(tokens) for tokens in map(attrgetter(source), names)]
-            bases = bases_of[of]
+            combined = COMBINED_BASES[part]
+            if combined.source not in bases_of:  # pairs and triples of sounds share bases
+                tokens = map(attrgetter(combined.source), names)
+                bases_of[combined.source] = list(map(combined.bases, tokens))
+            bases = bases_of[combined.source]
             slots.append(combos.runs(bases, partial(self._intern_one, index, slot)))
         return slots
 
@@ -463,21 +464,19 @@ class Encoder:
         masks = or_rows(self._word_table[spec.name].masks, rows, columns.offsets)
         counts = np.diff(columns.offsets)
         slots: list[Runs] = []
-        name_sounds: list[tuple[str, ...]] | None = None
         for slot, part in enumerate(self._block_parts[index]):
             combos = self._combinations[index][slot]
             if combos is not None:
-                source, of, _ = COMBINED_BASES[part]
-                if source == "spellings":  # plain names have none
-                    bases: list[list[str]] = [[]] * len(keys)
+                combined = COMBINED_BASES[part]
+                if combined.source == "spellings":  # plain names have none
+                    empty = np.zeros((len(keys), 0), dtype=np.int64)
+                    intern = partial(self._intern_one, index, slot)
+                    slots.append(combos.runs_of_rows(empty, counts * 0, intern))
                 else:
-                    if name_sounds is None:
-                        sound_of = dict(zip(used, sounds, strict=True))
-                        listed = list(map(sound_of.__getitem__, columns.word_of.tolist()))
-                        bounds = columns.offsets.tolist()
-                        name_sounds = [tuple(listed[a:b]) for a, b in pairwise(bounds)]
-                    bases = list(map(of, name_sounds))
-                slots.append(combos.runs(bases, partial(self._intern_one, index, slot)))
+                    ids, found = self._sound_bases(combos, combined, columns, used, sounds)
+                    slots.append(
+                        combos.runs_of_rows(ids, found, partial(self._intern_one, index, slot))
+                    )
             elif part == "spelling":  # plain names have none
                 slots.append((np.zeros(len(keys), dtype=np.int64), np.zeros(0, dtype=np.int64)))
             else:  # unit or sound: the words' own, in order
@@ -485,6 +484,33 @@ class Encoder:
                 table = self._interned(index, slot, [tokens])
                 slots.append((counts, per_word(list(map(table.__getitem__, tokens)))))
         self._stores[index].add(keys, masks, slots)
+
+    @staticmethod
+    def _sound_bases(
+        combos: Combinations,
+        combined: Combined,
+        columns: NameColumns,
+        used: list[int],
+        sounds: list[str],
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """``combined.bases`` of plain names' sounds, for all names at once: each name's
+        base ids (sorted by text, padded) and their count."""
+        order = sorted(set(sounds))
+        rank = np.zeros(len(columns.words), dtype=np.int64)
+        rank[used] = list(map({s: r for r, s in enumerate(order)}.__getitem__, sounds))
+        base_of_rank = combos.base_ids(order)
+        counts = np.diff(columns.offsets)
+        none = len(order)  # sorts after every rank
+        first = np.full((len(counts), combined.limit), none, dtype=np.int64)
+        for j in range(combined.limit):
+            has = np.flatnonzero(counts > j)
+            first[has, j] = rank[columns.word_of[columns.offsets[has] + j]]
+        first.sort(axis=1)
+        if combined.distinct:
+            first[:, 1:][first[:, 1:] == first[:, :-1]] = none
+            first.sort(axis=1)
+        found = (first < none).sum(axis=1)
+        return np.append(base_of_rank, 0)[first], found
 
     def _add_texts(self, index: int, spec: FieldSpec, keys: list[Any]) -> None:
         """``_add_values`` of text: the words of ASCII values found by compiled code, and

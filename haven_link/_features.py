@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from itertools import combinations
 
 from ._dates import DateOfBirth, date_features, parse_date
@@ -34,26 +35,33 @@ def name_tokens(
         "spelling": list(name.spellings),
     }
     for part in COMBINED_BASES if parts is None else COMBINED_BASES.keys() & set(parts):
-        attribute, bases, size = COMBINED_BASES[part]
-        found[part] = ["+".join(c) for c in combinations(bases(getattr(name, attribute)), size)]
+        combined = COMBINED_BASES[part]
+        bases = combined.bases(getattr(name, combined.source))
+        found[part] = ["+".join(c) for c in combinations(bases, combined.size)]
     return found
 
 
-def _sound_bases(tokens: tuple[str, ...]) -> list[str]:
-    return sorted(set(tokens[:4]))
+@dataclass(frozen=True, slots=True)
+class Combined:
+    """A blocking part joining ``size`` tokens with "+": each combination of the sorted
+    bases, the first ``limit`` of the name's ``source`` tokens (without repeats when
+    ``distinct``)."""
+
+    source: str
+    limit: int
+    distinct: bool
+    size: int
+
+    def bases(self, tokens: tuple[str, ...]) -> list[str]:
+        first = tokens[: self.limit]
+        return sorted(set(first) if self.distinct else first)
 
 
-def _spelling_bases(tokens: tuple[str, ...]) -> list[str]:
-    return sorted(tokens[:8])
-
-
-# Blocking parts joining several tokens of a name with "+": each combination of this
-# many of the sorted bases taken from the name's sounds or spellings. Three sounds
-# together make blocks small enough for common Chinese syllables.
-COMBINED_BASES: dict[str, tuple[str, Callable[[tuple[str, ...]], list[str]], int]] = {
-    "sound_pair": ("sounds", _sound_bases, 2),
-    "sound_triple": ("sounds", _sound_bases, 3),
-    "spelling_pair": ("spellings", _spelling_bases, 2),
+# Three sounds together make blocks small enough for common Chinese syllables.
+COMBINED_BASES: dict[str, Combined] = {
+    "sound_pair": Combined("sounds", 4, True, 2),
+    "sound_triple": Combined("sounds", 4, True, 3),
+    "spelling_pair": Combined("spellings", 8, False, 2),
 }
 
 

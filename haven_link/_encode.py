@@ -30,6 +30,7 @@ from ._combinations import Combinations
 from ._dates import day_features, parse_full_dates, year_features
 from ._errors import InputError, KeyMismatchError, SchemaError
 from ._features import COMBINED_BASES, Combined, Tokens, bigrams, field_tokens, prefix, read_date
+from ._keymemo import KeyMemo
 from ._keys import LinkageSecret
 from ._namecolumns import COLUMN_ROLES, NameColumns, name_columns
 from ._names import (
@@ -247,7 +248,7 @@ class Encoder:
         self._token_ids: list[list[dict[str, int]]] = [[{} for _ in p] for p in self._block_parts]
         self._token_bytes: list[list[list[bytes]]] = [[[] for _ in p] for p in self._block_parts]
         self._block_cache: list[dict[tuple[int, ...], int]] = [{} for _ in self._rules]
-        self._key_memo = [_KeyMemo() for _ in self._rules]
+        self._key_memo = [KeyMemo(_CACHE_LIMIT) for _ in self._rules]
         # Parts joining several tokens of a name, interned by their tokens' ids.
         self._combinations = [
             [Combinations(COMBINED_BASES[p].size) if p in COMBINED_BASES else None for p in parts]
@@ -634,7 +635,7 @@ class Encoder:
                 cache.clear()
             for store in [*self._stores, *self._date_pieces]:
                 store.clear()
-            self._key_memo = [_KeyMemo() for _ in self._rules]
+            self._key_memo = [KeyMemo(_CACHE_LIMIT) for _ in self._rules]
             for index, tables in enumerate(self._token_ids):
                 for slot, table in enumerate(tables):
                     table.clear()
@@ -792,17 +793,16 @@ class Encoder:
             code = ids[0]
             for column in ids[1:]:
                 code = (code << _ID_BITS) | column
-            distinct, inverse = np.unique(code, return_inverse=True)
+
             # Combinations hashed for earlier batches or files are looked up, not hashed.
-            memo = self._key_memo[rule]
-            out, new = memo.find(distinct)
-            columns = [
-                (distinct[new] >> (_ID_BITS * (len(items) - 1 - j))) & _ID_MASK
-                for j in range(len(items))
-            ]
-            out[new] = self._hash_columns(rule, columns)
-            memo.add(distinct[new], out[new])
-            return out[inverse.reshape(-1)]
+            def hash_new(codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+                columns = [
+                    (codes >> (_ID_BITS * (len(items) - 1 - j))) & _ID_MASK
+                    for j in range(len(items))
+                ]
+                return self._hash_columns(rule, columns)
+
+            return self._key_memo[rule].keys(code, hash_new)
         return self._hash_columns(rule, ids)
 
     def _hash_columns(
@@ -819,36 +819,6 @@ class Encoder:
         prefix = np.frombuffer(f"{rule}\x1f".encode(), dtype=np.uint8)
         digests = hash_joins(self._block_state, prefix, len(items), *args).view(np.int64)
         return (digests & ~RULE_MASK) | rule
-
-
-class _KeyMemo:
-    """Blocking keys of one rule's packed token combinations, sorted by combination; emptied
-    past ``_CACHE_LIMIT`` entries, and whenever token ids restart."""
-
-    def __init__(self) -> None:
-        self.codes = np.zeros(0, dtype=np.int64)
-        self.keys = np.zeros(0, dtype=np.int64)
-
-    def find(
-        self, codes: npt.NDArray[np.int64]
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
-        """Keys of ``codes`` (sorted, distinct) where known, and a mask of the unknown."""
-        out = np.zeros(len(codes), dtype=np.int64)
-        if not len(self.codes):
-            return out, np.ones(len(codes), dtype=np.bool_)
-        at = np.minimum(np.searchsorted(self.codes, codes), len(self.codes) - 1)
-        known = self.codes[at] == codes
-        out[known] = self.keys[at[known]]
-        return out, ~known
-
-    def add(self, codes: npt.NDArray[np.int64], keys: npt.NDArray[np.int64]) -> None:
-        if len(self.codes) + len(codes) > _CACHE_LIMIT:
-            self.codes, self.keys = codes, keys
-            return
-        merged = np.concatenate([self.codes, codes])
-        # Two sorted runs: a stable sort merges them in linear time.
-        order = np.argsort(merged, kind="stable")
-        self.codes, self.keys = merged[order], np.concatenate([self.keys, keys])[order]
 
 
 # Set in the parent just before forking workers, so that they inherit the encoder (and

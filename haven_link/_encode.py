@@ -38,13 +38,13 @@ from ._names import (
     combine_parts,
     name_part,
     text_words,
-    word_key,
 )
 from ._progress import progress
 from ._schema import FieldSpec, Schema
 from ._store import Runs, ValueStore, runs_of, take_runs
 from ._textwords import TextWords, or_rows
 from ._wordbits import WordBits
+from ._wordkeys import word_keys
 
 # 2: blocking keys carry their rule (per-rule caps); version-1 files would silently miss.
 ENCODING_FORMAT = 2
@@ -211,6 +211,8 @@ class Encoder:
         self._block_hasher = hashlib.blake2b(key=block_key, digest_size=8)
         self._block_state = keyed_state(block_key, 8)
         self._masks: dict[tuple[str, str], dict[str, int]] = {k: {} for k in self._hashers}
+        # Sounds of the words of plain names (``word_key``, computed a batch at a time).
+        self._sounds: dict[str, str] = {}
         # Bits of each distinct word (text) or unit with its sound (names), one row each.
         self._word_table = {f.name: ValueStore(schema.bits // 64, 0) for f in schema.fields}
 
@@ -453,7 +455,10 @@ class Encoder:
         word, gathered per name."""
         used = np.unique(columns.word_of).tolist()
         words = [columns.words[i] for i in used]
-        sounds = list(map(word_key, words))
+        sound_of = self._sounds
+        if missing := [w for w in words if w not in sound_of]:
+            sound_of.update(zip(missing, word_keys(missing), strict=True))
+        sounds = list(map(sound_of.__getitem__, words))
 
         # Per distinct word (indexes into columns.words): its row of bits, unit and sound.
         def per_word(values: Sequence[int] | npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -620,6 +625,7 @@ class Encoder:
             if len(store) > _CACHE_LIMIT:
                 store.clear()
         caches: list[dict[Any, Any]] = [
+            self._sounds,
             *self._masks.values(),
             *self._block_cache,
         ]

@@ -130,7 +130,7 @@ def text_words(text: str) -> tuple[str, ...]:
 _VOWEL_RUN = re.compile(r"[aeiouy]+")
 # "ch" as "h": Greek chi is "ch" in ELOT 743 but "h" on many passports ("Hristos"), and
 # an "h" after the first letter is dropped anyway.
-_SOUND_MAP = (("ph", "f"), ("th", "t"), ("ck", "k"), ("sch", "s"), ("ch", "h"), ("gh", "g"))
+SOUND_MAP = (("ph", "f"), ("th", "t"), ("ck", "k"), ("sch", "s"), ("ch", "h"), ("gh", "g"))
 
 
 @lru_cache(maxsize=262144)
@@ -139,7 +139,7 @@ def word_key(word: str) -> str:
     if not word:
         return ""
     w = word
-    for a, b in _SOUND_MAP:
+    for a, b in SOUND_MAP:
         w = w.replace(a, b)
     w = w.replace("c", "k").replace("z", "s").replace("w", "v").replace("j", "i")
     head, tail = w[0], w[1:]

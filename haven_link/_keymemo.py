@@ -98,12 +98,13 @@ class KeyMemo:
         if self._count + len(codes) > self._limit:
             self.clear()
         # Room for every code being new, at most half full: probes stay short.
-        while 2 * (self._count + len(codes)) > len(self._table):
-            self._bits += 1
-            self._table, self._values = _rehash(
-                self._table, self._values, 64 - self._bits, 1 << self._bits
-            )
-            self._pending = np.full(1 << self._bits, -1, dtype=np.int64)
+        bits = self._bits
+        while 2 * (self._count + len(codes)) > 1 << bits:
+            bits += 1
+        if bits > self._bits:
+            self._bits = bits
+            self._table, self._values = _rehash(self._table, self._values, 64 - bits, 1 << bits)
+            self._pending = np.full(1 << bits, -1, dtype=np.int64)
         out, fresh_of, new_codes, new_slots = _lookup(
             self._table, self._values, self._pending, 64 - self._bits, codes
         )

@@ -8,14 +8,8 @@ clear-text records with an EM-estimated Fellegi-Sunter model.
 
 from ._dates import DateOfBirth, date_from_age, parse_date
 from ._distributed import match_distributed
-from ._encode import (
-    ENCODING_FORMAT,
-    Encoder,
-    Encodings,
-    encode_records,
-    load_encodings,
-    save_encodings,
-)
+from ._encode import Encoder, encode_records
+from ._encodings import ENCODING_FORMAT, Encodings, load_encodings, save_encodings
 from ._errors import HavenLinkError, InputError, KeyMismatchError, SchemaError
 from ._fellegi_sunter import ClearMatches, FellegiSunterModel, dedupe, dedupe_clear, link_clear
 from ._keys import LinkageSecret

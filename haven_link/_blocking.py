@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from ._encode import Encodings
+from ._encodings import Encodings
 
 IntArray = npt.NDArray[np.int64]
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ._blocking import oversized_keys
-from ._encode import Encodings
+from ._encodings import Encodings
 from ._errors import HavenLinkError
 from ._match import SCORE_FLOOR, Candidates, MatchResult, decide, score_candidates
 

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._dates import date_agreement
-from ._encode import block_scale
+from ._encodings import block_scale
 from ._errors import HavenLinkError
 from ._features import Tokens, field_tokens, read_date
 from ._schema import FieldSpec, Schema

@@ -11,7 +11,7 @@ import numpy.typing as npt
 
 from . import _kernels
 from ._blocking import block_ranges, candidate_count
-from ._encode import Encodings
+from ._encodings import Encodings
 from ._errors import HavenLinkError
 from ._progress import progress
 from ._threshold import MIN_ASSIGNED, assigned_valley, valley_threshold

@@ -12,7 +12,8 @@ import sys
 from collections.abc import Sequence
 
 from ._csvio import read_records, write_rows
-from ._encode import encode_records, load_encodings, save_encodings
+from ._encode import encode_records
+from ._encodings import load_encodings, save_encodings
 from ._errors import HavenLinkError
 from ._fellegi_sunter import dedupe
 from ._keys import LinkageSecret

@@ -21,7 +21,7 @@ from haven_link import (
     parse_schema,
     save_encodings,
 )
-from haven_link._encode import write_encodings
+from haven_link._encodings import write_encodings
 
 PERSON = {"id": "1", "family_name": "张", "given_name": "晓丽", "name_original": "",
           "date_of_birth": "1990-03-12", "sex": "F", "citizenship": "CHN"}  # fmt: skip

@@ -440,7 +440,7 @@ class Encoder:
             )
         if not plain:
             return
-        split = TextWords([texts[i].encode() for i in plain])
+        split = TextWords([texts[i] for i in plain])
         rows = self._word_rows(spec, split.distinct)
         masks = or_rows(self._word_table[spec.name].masks, rows[split.word_of], split.offsets)
         lengths = np.diff(split.offsets).astype(np.int64)

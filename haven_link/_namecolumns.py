@@ -71,7 +71,7 @@ def name_columns(rows: Sequence[tuple[str, ...]], width: int) -> NameColumns:
     texts = [list(dict.fromkeys(row[p] for row in rows)) for p in range(width)]
     # ASCII texts read alike in every column (roles only matter for characters).
     ascii_texts = list(dict.fromkeys(t for column in texts for t in column if t.isascii()))
-    split = TextWords([t.encode() for t in ascii_texts], names=True)
+    split = TextWords(ascii_texts, names=True)
     words = list(split.distinct)
     others = [[t for t in column if not t.isascii()] for column in texts]
     prefetch_readings([*words, *column_words(t for column in others for t in column)])

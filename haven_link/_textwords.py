@@ -10,8 +10,6 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from ._blake2 import layout
-
 # FNV-1a, 64 bits: codes only group words; equal codes are checked byte for byte.
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
@@ -90,9 +88,13 @@ class TextWords:
     word_of: npt.NDArray[np.int64]
     offsets: npt.NDArray[np.int64]
 
-    def __init__(self, texts: list[bytes], *, names: bool = False) -> None:
-        """``names``: the words ``_names.latin_words`` finds in ASCII names instead."""
-        buf, starts, lengths = layout(texts)
+    def __init__(self, texts: list[str], *, names: bool = False) -> None:
+        """``texts`` must be ASCII. ``names``: the words ``_names.latin_words`` finds in
+        names instead."""
+        # One string, encoded once: in ASCII a text's bytes are its characters.
+        buf = np.frombuffer("".join(texts).encode("ascii"), dtype=np.uint8)
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        starts = np.cumsum(lengths) - lengths
         low, word_start, word_length, codes, offsets = _split(buf, starts, lengths, names)
         _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
         inverse = inverse.reshape(-1).astype(np.int64)

@@ -12,7 +12,7 @@ _ASCII = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=127), max
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_ASCII, max_size=12))
 def test_compiled_words_equal_text_words(texts: list[str]) -> None:
-    split = TextWords([t.encode() for t in texts])
+    split = TextWords(texts)
     bounds = split.offsets.tolist()
     for i, text in enumerate(texts):
         found = [split.distinct[w] for w in split.word_of[bounds[i] : bounds[i + 1]].tolist()]
@@ -27,7 +27,7 @@ _NAMEISH = st.text(alphabet="abzAZ09 '`-.,", max_size=20)
 @given(st.lists(st.one_of(_ASCII, _NAMEISH), max_size=12))
 def test_compiled_name_words_equal_latin_words(texts: list[str]) -> None:
     # Names: letters only, apostrophes and backticks left out ("O'Brien" is one word).
-    split = TextWords([t.encode() for t in texts], names=True)
+    split = TextWords(texts, names=True)
     bounds = split.offsets.tolist()
     for i, text in enumerate(texts):
         found = [split.distinct[w] for w in split.word_of[bounds[i] : bounds[i + 1]].tolist()]
@@ -35,7 +35,7 @@ def test_compiled_name_words_equal_latin_words(texts: list[str]) -> None:
 
 
 def test_words_shared_between_texts() -> None:
-    split = TextWords([b"12 High St", b"", b"HIGH-street 12", b"--"])
+    split = TextWords(["12 High St", "", "HIGH-street 12", "--"])
     assert sorted(split.distinct) == ["12", "high", "st", "street"]
     assert split.offsets.tolist() == [0, 3, 3, 6, 6]
 
@@ -44,7 +44,7 @@ def test_grouping_by_text_when_codes_collide(monkeypatch) -> None:
     # The branch taken when two words share a code: forced, it must group the same way.
     import haven_link._textwords as module
 
-    texts = [b"12 High St", b"", b"HIGH-street 12", b"St st ST"]
+    texts = ["12 High St", "", "HIGH-street 12", "St st ST"]
     expected = TextWords(texts)
     monkeypatch.setattr(module, "_same_as_first", lambda *args: False)
     forced = TextWords(texts)

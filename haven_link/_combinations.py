@@ -16,8 +16,8 @@ import numpy.typing as npt
 
 # Base token ids stay below 2**21 (the encoder trims its tables well before), so up to
 # three pack into one int64.
-_ID_BITS = 21
-_ID_MASK = (1 << _ID_BITS) - 1
+ID_BITS = 21
+ID_MASK = (1 << ID_BITS) - 1
 
 
 @lru_cache(maxsize=64)
@@ -97,7 +97,7 @@ class Combinations:
             chosen = rows[which, :k][:, _positions(k, r)]  # lists x combinations x r
             packed = chosen[:, :, 0]
             for j in range(1, r):
-                packed = (packed << _ID_BITS) | chosen[:, :, j]
+                packed = (packed << ID_BITS) | chosen[:, :, j]
             at = offsets[which][:, None] + np.arange(packed.shape[1])[None, :]
             codes[at.ravel()] = packed.ravel()
         return codes, offsets
@@ -105,6 +105,6 @@ class Combinations:
     def _texts(self, codes: npt.NDArray[np.int64]) -> list[str]:
         """The text of each packed combination: its base tokens joined by "+"."""
         text = self.base_text
-        shifts = range(_ID_BITS * (self.size - 1), -1, -_ID_BITS)
-        parts = [[text[i] for i in ((codes >> s) & _ID_MASK).tolist()] for s in shifts]
+        shifts = range(ID_BITS * (self.size - 1), -1, -ID_BITS)
+        parts = [[text[i] for i in ((codes >> s) & ID_MASK).tolist()] for s in shifts]
         return ["+".join(joined) for joined in zip(*parts, strict=True)]

@@ -22,13 +22,9 @@ import numpy as np
 import numpy.typing as npt
 
 from ._blake2 import Arena, hash_joins, keyed_state
-from ._combinations import Combinations
+from ._combinations import ID_BITS, ID_MASK, Combinations
 from ._dates import day_features, parse_full_dates, year_features
-from ._encodings import (
-    RULE_MASK,
-    Encodings,
-    concatenate,
-)
+from ._encodings import RULE_MASK, Encodings, concatenate
 from ._features import COMBINED_BASES, Combined, Tokens, bigrams, field_tokens, prefix, read_date
 from ._keymemo import KeyMemo
 from ._keys import LinkageSecret
@@ -51,10 +47,6 @@ _CACHE_LIMIT = 200_000
 # Records encoded together, column by column: large enough that numpy's per-call cost
 # vanishes, small enough to keep the working arrays modest.
 _BATCH = 16_384
-# Token ids per blocking part stay below 2**21 (caches are trimmed well before), so up to
-# three of them pack into one int64.
-_ID_BITS = 21
-_ID_MASK = (1 << _ID_BITS) - 1
 
 
 @contextmanager
@@ -319,10 +311,9 @@ class Encoder:
                 reduce(
                     or_,
                     [
-                        self._mask(spec.name, part, k, token)
+                        self._masks_of(spec, tokens.get(part, ()), part)
                         for part, k in spec.hashes.items()
                         if k
-                        for token in tokens.get(part, ())
                     ],
                     0,
                 )
@@ -376,19 +367,16 @@ class Encoder:
         slots: list[Runs] = []
         for slot, part in enumerate(self._block_parts[index]):
             combos = self._combinations[index][slot]
-            if combos is not None:
-                combined = COMBINED_BASES[part]
-                if combined.source == "spellings":  # plain names have none
-                    empty = np.zeros((len(keys), 0), dtype=np.int64)
-                    intern = partial(self._intern_one, index, slot)
-                    slots.append(combos.runs_of_rows(empty, counts * 0, intern))
-                else:
-                    ids, found = self._sound_bases(combos, combined, columns, used, sounds)
-                    slots.append(
-                        combos.runs_of_rows(ids, found, partial(self._intern_one, index, slot))
-                    )
-            elif part == "spelling":  # plain names have none
+            spelled = part == "spelling" or (
+                combos is not None and COMBINED_BASES[part].source == "spellings"
+            )
+            if spelled:  # plain names have no spellings
                 slots.append((np.zeros(len(keys), dtype=np.int64), np.zeros(0, dtype=np.int64)))
+            elif combos is not None:  # pairs and triples of sounds
+                ids, found = self._sound_bases(combos, COMBINED_BASES[part], columns, used, sounds)
+                slots.append(
+                    combos.runs_of_rows(ids, found, partial(self._intern_one, index, slot))
+                )
             else:  # unit or sound: the words' own, in order
                 tokens = words if part == "unit" else sounds
                 table = self._interned(index, slot, [tokens])
@@ -447,7 +435,7 @@ class Encoder:
         slots = []
         for slot, part in enumerate(self._block_parts[index]):
             tokens = split.distinct if part == "token" else list(map(prefix, split.distinct))
-            ids = np.asarray(self._intern_many(index, slot, [tokens])[0], dtype=np.int64)
+            ids = self._intern_runs(index, slot, [tokens])[1]
             slots.append((lengths, ids[split.word_of]))
         store.add(keys if len(plain) == len(keys) else [keys[i] for i in plain], masks, slots)
 
@@ -698,17 +686,16 @@ class Encoder:
             combos = zip(*[c.tolist() for c in rows.T], strict=True)
             hashed = [self._block_hash(rule, c) for c in combos]
             return np.asarray(hashed, dtype=np.int64)[inverse.reshape(-1)]
-        if len(items) * _ID_BITS <= 63 and max(sizes) < 1 << _ID_BITS:
+        if len(items) * ID_BITS <= 63 and max(sizes) < 1 << ID_BITS:
             # Packed into one integer, so numpy finds the distinct combinations.
             code = ids[0]
             for column in ids[1:]:
-                code = (code << _ID_BITS) | column
+                code = (code << ID_BITS) | column
 
             # Combinations hashed for earlier batches or files are looked up, not hashed.
             def hash_new(codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
                 columns = [
-                    (codes >> (_ID_BITS * (len(items) - 1 - j))) & _ID_MASK
-                    for j in range(len(items))
+                    (codes >> (ID_BITS * (len(items) - 1 - j))) & ID_MASK for j in range(len(items))
                 ]
                 return self._hash_columns(rule, columns)
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
+from ._store import unseen
 from ._surnames import COMPOUND_SURNAMES, SURNAME_READINGS
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -262,8 +263,7 @@ def prefetch_readings(tokens: Iterable[str]) -> None:
 
     if len(_PREFETCHED) > _PREFETCH_LIMIT:
         _PREFETCHED.clear()
-    new = [token for token in dict.fromkeys(tokens) if token not in _PREFETCHED]
-    if new:
+    if new := unseen(tokens, _PREFETCHED):
         _PREFETCHED.update(zip(new, map(_readings, segment_many(new)), strict=True))
 
 

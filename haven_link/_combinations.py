@@ -14,6 +14,8 @@ from math import comb
 import numpy as np
 import numpy.typing as npt
 
+from ._store import unseen
+
 # Base token ids stay below 2**21 (the encoder trims its tables well before), so up to
 # three pack into one int64.
 ID_BITS = 21
@@ -42,8 +44,7 @@ class Combinations:
 
     def base_ids(self, texts: Sequence[str]) -> npt.NDArray[np.int64]:
         """Ids of base tokens, new ones numbered on."""
-        new = [t for t in dict.fromkeys(texts) if t not in self.base]
-        if new:
+        if new := unseen(texts, self.base):
             start = len(self.base_text)
             self.base.update(zip(new, range(start, start + len(new)), strict=True))
             self.base_text += new

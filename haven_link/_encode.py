@@ -36,8 +36,9 @@ from ._names import (
     text_words,
 )
 from ._progress import progress
+from ._rulecodes import MAX_PARTS, rule_codes
 from ._schema import FieldSpec, Schema
-from ._store import Runs, ValueStore, runs_of, take_runs
+from ._store import Runs, ValueStore, runs_of, take_runs, unseen
 from ._textwords import TextWords, or_rows
 from ._wordbits import WordBits
 from ._wordkeys import word_keys
@@ -189,9 +190,7 @@ class Encoder:
         the new ones' bits computed together by compiled code where it can (ASCII, and
         a sound for names)."""
         table = self._word_table[spec.name]
-        found = list(map(table.row.get, keys))
-        if None in found:
-            new = list(dict.fromkeys(k for k, r in zip(keys, found, strict=True) if r is None))
+        if new := unseen(keys, table.row):
             fast = [
                 k for k in new if (k.isascii() if isinstance(k, str) else k[0].isascii() and k[1])
             ]
@@ -209,8 +208,7 @@ class Encoder:
                     for k in slow
                 ]
                 table.add(slow, self._mask_rows(masks), [])
-            found = list(map(table.row.__getitem__, keys))
-        return np.fromiter(found, dtype=np.int64, count=len(keys))
+        return np.fromiter(map(table.row.__getitem__, keys), dtype=np.int64, count=len(keys))
 
     def _words_bits(
         self, spec: FieldSpec, lists: Sequence[Sequence[Any]]
@@ -247,8 +245,7 @@ class Encoder:
     def _interned(self, index: int, slot: int, lists: Sequence[Sequence[str]]) -> dict[str, int]:
         """The table of ids of one field's blocking part, with the new tokens of ``lists``."""
         table = self._token_ids[index][slot]
-        new = [t for t in dict.fromkeys(chain.from_iterable(lists)) if t not in table]
-        if new:
+        if new := unseen(chain.from_iterable(lists), table):
             texts = self._token_text[index][slot]
             table.update(zip(new, range(len(texts), len(texts) + len(new)), strict=True))
             texts += new
@@ -461,8 +458,7 @@ class Encoder:
             *[(y, False) for y in distinct_years.tolist()],
             *[(md >> 5, md & 31, None) for md in distinct_days.tolist()],
         ]
-        new = [p for p in dict.fromkeys(wanted) if p not in pieces.row]
-        if new:
+        if new := unseen(wanted, pieces.row):
             found = [self._date_piece(index, spec, piece) for piece in new]
             pieces.add(
                 new,
@@ -613,12 +609,9 @@ class Encoder:
             if len(cols) > 1:
                 keys = list(zip(*cols, strict=True))
             store = self._stores[index]
-            at = list(map(store.row.get, keys))
-            if None in at:
-                new = dict.fromkeys(k for k, r in zip(keys, at, strict=True) if r is None)
-                self._add_values(index, list(new))
-                at = list(map(store.row.__getitem__, keys))
-            codes = np.fromiter(at, dtype=np.intp, count=n)
+            if new := unseen(keys, store.row):
+                self._add_values(index, new)
+            codes = np.fromiter(map(store.row.__getitem__, keys), dtype=np.intp, count=n)
             clks |= store.masks[codes]
             field_spans: list[tuple[npt.NDArray[np.int64], ...]] = []
             for slot in range(len(self._block_parts[index])):
@@ -657,8 +650,10 @@ class Encoder:
         out = np.zeros(int(offsets[-1]), dtype=np.int64)
         base = offsets[:-1].copy()
         for rule, (items, count) in enumerate(zip(self._rules, counts, strict=True)):
-            total = int(count.sum())
-            if total:
+            if self._packable(rule):
+                codes, at = rule_codes(base, count, [spans[f][slot] for f, slot in items])
+                out[at] = self._memo_keys(rule, codes)
+            elif total := int(count.sum()):
                 record = np.repeat(np.arange(n), count)
                 within = np.arange(total) - np.repeat(np.cumsum(count) - count, count)
                 rest = within.copy()
@@ -673,33 +668,35 @@ class Encoder:
             base += count
         return offsets, out
 
+    def _packable(self, rule: int) -> bool:
+        """Whether each token combination of ``rule`` packs into one integer."""
+        items = self._rules[rule]
+        return len(items) <= MAX_PARTS and all(
+            len(self._token_text[f][slot]) < 1 << ID_BITS for f, slot in items
+        )
+
+    def _memo_keys(self, rule: int, codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """Keys of one rule's packed combinations: those hashed for earlier batches or
+        files are looked up, the others hashed."""
+        parts = len(self._rules[rule])
+
+        def hash_new(new: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+            shifts = range(ID_BITS * (parts - 1), -1, -ID_BITS)
+            return self._hash_columns(rule, [(new >> s) & ID_MASK for s in shifts])
+
+        return self._key_memo[rule].keys(codes, hash_new)
+
     def _hash_combinations(
         self, rule: int, ids: list[npt.NDArray[np.int64]]
     ) -> npt.NDArray[np.int64]:
-        """Keys of one rule's token combinations (arrays of ids, one per part): the clear
-        text ``f"{rule}\x1f" + "\x1e".join(tokens)`` hashed by compiled BLAKE2b, each
-        distinct combination once."""
-        items = self._rules[rule]
-        sizes = [len(self._token_text[f][slot]) for f, slot in items]
-        if len(items) > 3:
+        """Keys of one rule's token combinations that do not pack (arrays of ids, one per
+        part): the clear text ``f"{rule}\x1f" + "\x1e".join(tokens)`` hashed by BLAKE2b,
+        each distinct combination once."""
+        if len(ids) > MAX_PARTS:
             rows, inverse = np.unique(np.stack(ids, axis=1), axis=0, return_inverse=True)
             combos = zip(*[c.tolist() for c in rows.T], strict=True)
             hashed = [self._block_hash(rule, c) for c in combos]
             return np.asarray(hashed, dtype=np.int64)[inverse.reshape(-1)]
-        if len(items) * ID_BITS <= 63 and max(sizes) < 1 << ID_BITS:
-            # Packed into one integer, so numpy finds the distinct combinations.
-            code = ids[0]
-            for column in ids[1:]:
-                code = (code << ID_BITS) | column
-
-            # Combinations hashed for earlier batches or files are looked up, not hashed.
-            def hash_new(codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-                columns = [
-                    (codes >> (ID_BITS * (len(items) - 1 - j))) & ID_MASK for j in range(len(items))
-                ]
-                return self._hash_columns(rule, columns)
-
-            return self._key_memo[rule].keys(code, hash_new)
         return self._hash_columns(rule, ids)
 
     def _hash_columns(

@@ -7,7 +7,8 @@ them with numpy by row number, with no Python object per value.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Container, Hashable, Iterable, Sequence
+from itertools import filterfalse
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,12 @@ import numpy.typing as npt
 Ids = npt.NDArray[np.int64]
 # Tokens of some values for one blocking part: each value's count, and all ids in order.
 Runs = tuple[Ids, Ids]
+
+
+def unseen(keys: Iterable[Any], table: Container[Any]) -> list[Any]:
+    """The distinct ``keys`` not in ``table``, in order of first appearance (all in C:
+    no Python call per key)."""
+    return list(filterfalse(table.__contains__, dict.fromkeys(keys)))
 
 
 def _grown(array: npt.NDArray[Any], need: int) -> npt.NDArray[Any]:

@@ -7,6 +7,7 @@ over the batch per rule; this is one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -70,7 +71,7 @@ def _expand(
     return codes, at
 
 
-def rule_codes(place: Ids, count: Ids, spans: list[tuple[Ids, Ids, Ids]]) -> tuple[Ids, Ids]:
+def rule_codes(place: Ids, count: Ids, spans: Sequence[tuple[Ids, ...]]) -> tuple[Ids, Ids]:
     """Packed combinations of one rule, record by record, and where each goes: record
     ``r``'s ``count[r]`` combinations go to ``place[r]`` onwards. ``spans`` holds, per
     part, each record's token count and start in the part's flat ids, and those ids (all

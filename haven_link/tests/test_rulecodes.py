@@ -24,7 +24,7 @@ _ids = st.integers(0, (1 << ID_BITS) - 1)
     gap=st.integers(0, 3),
 )
 def test_combinations_in_product_order_and_place(records, parts, gap) -> None:
-    spans = []
+    spans: list[tuple[np.ndarray, ...]] = []
     for p in range(parts):
         # Runs laid out last record first, as a store's rows need not follow the batch.
         lengths, flat = runs_of([tokens[p] for tokens in reversed(records)])

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial, reduce
 from itertools import chain, islice, product
-from operator import attrgetter, or_
+from operator import attrgetter, itemgetter, or_
 from typing import Any
 
 import numpy as np
@@ -66,6 +66,25 @@ def _collector_paused() -> Iterator[None]:
             gc.freeze()
             gc.unfreeze()
             gc.enable()
+
+
+def _columns(rows: Sequence[Mapping[str, str]], names: list[str]) -> dict[str, Sequence[str]]:
+    """The named columns of ``rows``, "" where a value is missing or None (the id column
+    as given). One pass in C when every row has every column, as from a CSV reader."""
+    if not rows:
+        return {c: [] for c in names}
+    try:
+        picked = list(map(itemgetter(*names), rows))
+    except KeyError:
+        first = [row.get(names[0], "") for row in rows]
+        return {names[0]: first, **{c: [row.get(c) or "" for row in rows] for c in names[1:]}}
+    if len(names) == 1:  # itemgetter of one name gives the value, not a tuple
+        return {names[0]: picked}
+    columns: dict[str, Sequence[str]] = dict(zip(names, zip(*picked, strict=True), strict=True))
+    for c in names[1:]:
+        if None in columns[c]:
+            columns[c] = [value or "" for value in columns[c]]
+    return columns
 
 
 def _person_name(values: tuple[str, ...]) -> PersonName:
@@ -127,6 +146,10 @@ class Encoder:
             for f in schema.fields
             if f.kind in ("person_name", "text")
         }
+        # The columns read, the id first.
+        self._column_names = list(
+            dict.fromkeys([schema.id_column, *(c for f in schema.fields for c in f.columns)])
+        )
         # Blocking parts used per field, and rules as (field index, slot in those parts).
         index = {f.name: i for i, f in enumerate(schema.fields)}
         self._block_parts: list[list[str]] = [[] for _ in schema.fields]
@@ -594,18 +617,14 @@ class Encoder:
         n = len(rows)
         words = self._bits // 64
         id_column = self.schema.id_column
-        ids = [str(row.get(id_column, "")) for row in rows]
-        columns: dict[str, list[str]] = {}
+        columns = _columns(rows, self._column_names)
+        ids = list(map(str, columns.pop(id_column)))
         clks = np.zeros((n, words), dtype=np.uint64)
         # Per field and blocking part: each record's token count and offset into `flat`.
         spans: list[list[tuple[npt.NDArray[np.int64], ...]]] = []
         for index, spec in enumerate(self.schema.fields):
-            cols = []
-            for c in spec.columns:
-                if c not in columns:
-                    columns[c] = [row.get(c) or "" for row in rows]
-                cols.append(columns[c])
-            keys: list[Any] = cols[0]
+            cols = [columns[c] for c in spec.columns]
+            keys: Sequence[Any] = cols[0]
             if len(cols) > 1:
                 keys = list(zip(*cols, strict=True))
             store = self._stores[index]

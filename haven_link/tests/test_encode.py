@@ -398,3 +398,17 @@ def test_names_taken_apart_by_column_encode_as_the_reference_does(
         clks, keys = _reference_encode(records, schema, secret)
         assert enc.clks.astype("<u8").tobytes() == b"".join(clks)
         assert enc.block_keys.tolist() == [k for ks in keys for k in ks]
+
+
+def test_missing_and_none_values_read_as_empty(schema, secret) -> None:
+    """Rows with every column (read in one pass), with None values, and with missing
+    columns encode alike where their texts are alike."""
+    full = [{**PERSON, "id": str(i), "sex": ""} for i in range(3)]
+    with_none = [{**row, "sex": None} for row in full]
+    missing = [{k: v for k, v in row.items() if k != "sex"} for row in full]
+    expected = encode_records(full, schema, secret)
+    for rows in (with_none, missing):
+        got = encode_records(rows, schema, secret)  # type: ignore[arg-type]
+        assert got.ids == ["0", "1", "2"]
+        assert np.array_equal(got.clks, expected.clks)
+        assert np.array_equal(got.block_keys, expected.block_keys)

@@ -14,6 +14,7 @@ from math import comb
 import numpy as np
 import numpy.typing as npt
 
+from ._keymemo import KeyMemo
 from ._store import unseen
 
 # Base token ids stay below 2**21 (the encoder trims its tables well before), so up to
@@ -37,7 +38,8 @@ class Combinations:
         self.size = size
         self.base: dict[str, int] = {}
         self.base_text: list[str] = []
-        self.known: dict[int, int] = {}  # packed base ids -> the part's token id
+        # Packed base ids -> the part's token id (emptied with the encoder's tables).
+        self.known = KeyMemo(1 << 62)
 
     def __len__(self) -> int:
         return max(len(self.base), len(self.known))
@@ -70,15 +72,11 @@ class Combinations:
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """``runs`` of lists of base ids given as the first ``lengths[i]`` of ``rows[i]``."""
         codes, offsets = self._packed(rows, lengths)
-        distinct, inverse = np.unique(codes, return_inverse=True)
-        keys = distinct.tolist()
-        found = list(map(self.known.get, keys))
-        missing = [i for i, token in enumerate(found) if token is None]
-        if missing:
-            texts = self._texts(distinct[missing])
-            for i, token in zip(missing, intern(texts), strict=True):
-                found[i] = self.known[keys[i]] = token
-        return np.diff(offsets), np.asarray(found, dtype=np.int64)[inverse.reshape(-1)]
+
+        def new_tokens(new: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+            return np.asarray(intern(self._texts(new)), dtype=np.int64)
+
+        return np.diff(offsets), self.known.keys(codes, new_tokens)
 
     def _packed(
         self, rows: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]
@@ -107,5 +105,5 @@ class Combinations:
         """The text of each packed combination: its base tokens joined by "+"."""
         text = self.base_text
         shifts = range(ID_BITS * (self.size - 1), -1, -ID_BITS)
-        parts = [[text[i] for i in ((codes >> s) & ID_MASK).tolist()] for s in shifts]
-        return ["+".join(joined) for joined in zip(*parts, strict=True)]
+        parts = [map(text.__getitem__, ((codes >> s) & ID_MASK).tolist()) for s in shifts]
+        return list(map("+".join, zip(*parts, strict=True)))

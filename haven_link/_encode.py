@@ -272,7 +272,7 @@ class Encoder:
             texts = self._token_text[index][slot]
             table.update(zip(new, range(len(texts), len(texts) + len(new)), strict=True))
             texts += new
-            self._token_bytes[index][slot] += [t.encode() for t in new]
+            self._token_bytes[index][slot] += map(str.encode, new)
         return table
 
     def _intern_one(self, index: int, slot: int, tokens: list[str]) -> tuple[int, ...]:
@@ -435,9 +435,10 @@ class Encoder:
         their bits and tokens (blocking parts ``token`` and ``prefix``) gathered per distinct
         word; other values word by word."""
         store = self._stores[index]
-        texts = keys if len(spec.columns) == 1 else ["\n".join(key) for key in keys]
-        plain = [i for i, text in enumerate(texts) if text.isascii()]
-        if len(plain) < len(keys):
+        texts = keys if len(spec.columns) == 1 else list(map("\n".join, keys))
+        everything = all(map(str.isascii, texts))
+        plain = range(len(texts)) if everything else [i for i, t in enumerate(texts) if t.isascii()]
+        if not everything:
             others = [i for i, text in enumerate(texts) if not text.isascii()]
             words = [list(text_words(texts[i])) for i in others]
             found = [{"token": ws, "prefix": list(map(prefix, ws))} for ws in words]
@@ -448,7 +449,7 @@ class Encoder:
             )
         if not plain:
             return
-        split = TextWords([texts[i] for i in plain])
+        split = TextWords(texts if everything else [texts[i] for i in plain])
         rows = self._word_rows(spec, split.distinct)
         masks = or_rows(self._word_table[spec.name].masks, rows[split.word_of], split.offsets)
         lengths = np.diff(split.offsets).astype(np.int64)
@@ -457,7 +458,7 @@ class Encoder:
             tokens = split.distinct if part == "token" else list(map(prefix, split.distinct))
             ids = self._intern_runs(index, slot, [tokens])[1]
             slots.append((lengths, ids[split.word_of]))
-        store.add(keys if len(plain) == len(keys) else [keys[i] for i in plain], masks, slots)
+        store.add(keys if everything else [keys[i] for i in plain], masks, slots)
 
     def _add_dates(self, index: int, spec: FieldSpec, texts: list[str], keys: list[Any]) -> None:
         """A date's bits and tokens from those of its year and of its month and day, which

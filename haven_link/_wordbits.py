@@ -127,9 +127,9 @@ class WordBits:
     def rows(self, words: list[str], sounds: list[str] | None = None) -> npt.NDArray[np.uint64]:
         """Bits of each word (with ``sounds[i]`` if given and non-empty) as a row of
         ``uint64`` words, bit ``p`` of the filter being bit ``p % 64`` of word ``p // 64``."""
-        buf, starts, lengths = layout([w.encode() for w in words])
+        buf, starts, lengths = layout(list(map(str.encode, words)))
         sound_buf, sound_starts, sound_lengths = layout(
-            [s.encode() for s in sounds] if sounds is not None else [b""] * len(words)
+            list(map(str.encode, sounds)) if sounds is not None else [b""] * len(words)
         )
         rows = word_rows(
             self.bits,

@@ -68,6 +68,10 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+# The columns of a text field joined, read as one text (a line break separates words).
+_TEXT_JOIN = "\n"
+
+
 def _columns(rows: Sequence[Mapping[str, str]], names: list[str]) -> dict[str, Sequence[str]]:
     """The named columns of ``rows``, "" where a value is missing or None (the id column
     as given). One pass in C when every row has every column, as from a CSV reader."""
@@ -435,7 +439,7 @@ class Encoder:
         their bits and tokens (blocking parts ``token`` and ``prefix``) gathered per distinct
         word; other values word by word."""
         store = self._stores[index]
-        texts = keys if len(spec.columns) == 1 else list(map("\n".join, keys))
+        texts = keys
         everything = all(map(str.isascii, texts))
         plain = range(len(texts)) if everything else [i for i, t in enumerate(texts) if t.isascii()]
         if not everything:
@@ -587,6 +591,8 @@ class Encoder:
         for index, spec in enumerate(self.schema.fields):
             values = tuple(record.get(c) or "" for c in spec.columns)
             key = values[0] if len(values) == 1 else values
+            if len(values) > 1 and spec.kind == "text":
+                key = _TEXT_JOIN.join(values)
             store = self._stores[index]
             if key not in store.row:
                 self._add_values(index, [key])
@@ -627,7 +633,10 @@ class Encoder:
             cols = [columns[c] for c in spec.columns]
             keys: Sequence[Any] = cols[0]
             if len(cols) > 1:
-                keys = list(zip(*cols, strict=True))
+                # Text of several columns is read as one: keyed by it, a string, whose
+                # hash Python keeps (a tuple's is computed at every look-up).
+                joined = spec.kind == "text"
+                keys = list(map(_TEXT_JOIN.join, zip(*cols)) if joined else zip(*cols))
             store = self._stores[index]
             if new := unseen(keys, store.row):
                 self._add_values(index, new)

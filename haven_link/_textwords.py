@@ -56,6 +56,34 @@ def _split(buf: Any, starts: Any, lengths: Any, names: Any) -> Any:
 
 
 @njit(cache=True)
+def _group(codes: Any) -> Any:
+    """Words grouped by code, groups in order of first appearance: each group's first
+    word, and each word's group (a hash table: sorting took longer)."""
+    n = codes.shape[0]
+    size = 16
+    while size < 2 * n:
+        size *= 2
+    mask = np.uint64(size - 1)
+    slot_word = np.full(size, -1, dtype=np.int64)  # the first word of the slot's code
+    slot_group = np.empty(size, dtype=np.int64)
+    first = np.empty(n, dtype=np.int64)
+    inverse = np.empty(n, dtype=np.int64)
+    groups = 0
+    for w in range(n):
+        code = codes[w]
+        s = np.int64(code & mask)
+        while slot_word[s] >= 0 and codes[slot_word[s]] != code:
+            s = np.int64((np.uint64(s) + np.uint64(1)) & mask)
+        if slot_word[s] < 0:
+            slot_word[s] = w
+            slot_group[s] = groups
+            first[groups] = w
+            groups += 1
+        inverse[w] = slot_group[s]
+    return first[:groups], inverse
+
+
+@njit(cache=True)
 def _same_as_first(low: Any, word_start: Any, word_length: Any, first: Any) -> Any:
     """Whether every word equals the first word with its code (no code collision)."""
     for w in range(word_start.shape[0]):
@@ -96,8 +124,7 @@ class TextWords:
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         starts = np.cumsum(lengths) - lengths
         low, word_start, word_length, codes, offsets = _split(buf, starts, lengths, names)
-        _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
-        inverse = inverse.reshape(-1).astype(np.int64)
+        first, inverse = _group(codes)
         if not _same_as_first(low, word_start, word_length, first[inverse]):
             # Two words share a code (about one chance in 10**10 per batch): group by text.
             raw = low.tobytes()

@@ -635,8 +635,8 @@ class Encoder:
             if len(cols) > 1:
                 # Text of several columns is read as one: keyed by it, a string, whose
                 # hash Python keeps (a tuple's is computed at every look-up).
-                rows = zip(*cols, strict=True)
-                keys = list(map(_TEXT_JOIN.join, rows) if spec.kind == "text" else rows)
+                tuples = zip(*cols, strict=True)
+                keys = list(map(_TEXT_JOIN.join, tuples) if spec.kind == "text" else tuples)
             store = self._stores[index]
             if new := unseen(keys, store.row):
                 self._add_values(index, new)

@@ -73,7 +73,7 @@ def parse_full_dates(
     and in range: which ones, and their year, month and day (as ``parse_date`` reads
     them). Other texts are left to ``parse_date``."""
     n = len(texts)
-    stripped = [text.strip() for text in texts]
+    stripped = list(map(str.strip, texts))
     length = np.fromiter(map(len, stripped), dtype=np.int64, count=n)
     chars = np.array(stripped, dtype="<U10").view(np.uint32).reshape(n, -1) if n else None
     ok = np.zeros(n, dtype=np.bool_)

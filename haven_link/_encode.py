@@ -212,15 +212,23 @@ class Encoder:
             mask |= self._mask(spec.name, "sound", k, sound)
         return mask
 
-    def _word_rows(self, spec: FieldSpec, keys: Sequence[Any]) -> npt.NDArray[np.int64]:
+    def _word_rows(
+        self, spec: FieldSpec, keys: Sequence[Any], compiled: bool = False
+    ) -> npt.NDArray[np.int64]:
         """Rows in the field's word table of ``keys`` (words, or units with their sound),
         the new ones' bits computed together by compiled code where it can (ASCII, and
-        a sound for names)."""
+        a sound for names; ``compiled`` where the caller knows it can for all)."""
         table = self._word_table[spec.name]
         if new := unseen(keys, table.row):
-            fast = [
-                k for k in new if (k.isascii() if isinstance(k, str) else k[0].isascii() and k[1])
-            ]
+            fast = (
+                new
+                if compiled
+                else [
+                    k
+                    for k in new
+                    if (k.isascii() if isinstance(k, str) else k[0].isascii() and k[1])
+                ]
+            )
             if fast:
                 bits = self._word_bits[spec.name]
                 if isinstance(fast[0], str):
@@ -385,7 +393,8 @@ class Encoder:
             table[used] = values
             return table[columns.word_of]
 
-        rows = per_word(self._word_rows(spec, list(zip(words, sounds, strict=True))))
+        # Latin words (ASCII letters) with their sounds (never empty): all compiled.
+        rows = per_word(self._word_rows(spec, list(zip(words, sounds, strict=True)), True))
         masks = or_rows(self._word_table[spec.name].masks, rows, columns.offsets)
         counts = np.diff(columns.offsets)
         slots: list[Runs] = []
@@ -454,7 +463,7 @@ class Encoder:
         if not plain:
             return
         split = TextWords(texts if everything else [texts[i] for i in plain])
-        rows = self._word_rows(spec, split.distinct)
+        rows = self._word_rows(spec, split.distinct, True)  # ASCII words
         masks = or_rows(self._word_table[spec.name].masks, rows[split.word_of], split.offsets)
         lengths = np.diff(split.offsets).astype(np.int64)
         slots = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 import numpy.typing as npt
@@ -68,7 +69,7 @@ def name_columns(rows: Sequence[tuple[str, ...]], width: int) -> NameColumns:
     A name is plain when no column holds characters or joining particles, no system
     reads all its words (then ``combine_parts`` reads none), and no word comes twice."""
     n = len(rows)
-    texts = [list(dict.fromkeys(row[p] for row in rows)) for p in range(width)]
+    texts = [list(dict.fromkeys(map(itemgetter(p), rows))) for p in range(width)]
     # ASCII texts read alike in every column (roles only matter for characters).
     ascii_texts = list(dict.fromkeys(t for column in texts for t in column if t.isascii()))
     split = TextWords(ascii_texts, names=True)
@@ -88,9 +89,9 @@ def name_columns(rows: Sequence[tuple[str, ...]], width: int) -> NameColumns:
         systems[has_words] = np.bitwise_and.reduceat(word_systems[split.word_of], at)
         with_particle[has_words] = np.logical_or.reduceat(particle[split.word_of], at)
     entries.add(~with_particle, systems, lengths, split.word_of)
-    ascii_index = {t: i for i, t in enumerate(ascii_texts)}
+    ascii_index = dict(zip(ascii_texts, range(len(ascii_texts)), strict=True))
     # Other texts (Greek, diacritics, characters) by name_part, per column for its role.
-    word_id = {w: i for i, w in enumerate(words)}
+    word_id = dict(zip(words, range(len(words)), strict=True))
     other_index: list[dict[str, int]] = []
     first = len(ascii_texts)
     for p in range(width):
@@ -102,15 +103,15 @@ def name_columns(rows: Sequence[tuple[str, ...]], width: int) -> NameColumns:
             np.fromiter(map(len, ids), dtype=np.int64, count=len(ids)),
             np.fromiter((i for row in ids for i in row), dtype=np.int64),
         )
-        other_index.append({t: first + k for k, t in enumerate(others[p])})
+        other_index.append(dict(zip(others[p], range(first, first + len(parts)), strict=True)))
         first += len(parts)
     words = list(word_id)
     ok, reads, entry_lengths, entry_starts, flat = entries.tables()
     codes = []
     for p in range(width):
         # A column's text is in its own table when not ASCII, else in the shared one.
-        lookup = {**ascii_index, **other_index[p]}
-        column = (row[p] for row in rows)
+        lookup = {**ascii_index, **other_index[p]} if other_index[p] else ascii_index
+        column = map(itemgetter(p), rows)
         codes.append(np.fromiter(map(lookup.__getitem__, column), dtype=np.int64, count=n))
     plain = np.ones(n, dtype=np.bool_)
     name_systems = np.full(n, ALL_SYSTEMS, dtype=np.int64)

@@ -12,12 +12,11 @@ T = TypeVar("T")
 def progress(
     items: Iterable[T], label: str, enabled: bool, total: int | None = None, unit: str = "rec"
 ) -> Iterator[T]:
-    if not enabled:
-        yield from items
-        return
+    if not enabled:  # the items as they are: no Python step per item
+        return iter(items)
     from tqdm import tqdm
 
     # mininterval 1 s: bars only show up on work that lasts longer than that.
-    yield from tqdm(
-        items, desc=label, total=total, file=sys.stderr, unit=unit, delay=1.0, mininterval=1.0
+    return iter(
+        tqdm(items, desc=label, total=total, file=sys.stderr, unit=unit, delay=1.0, mininterval=1.0)
     )

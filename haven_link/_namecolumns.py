@@ -15,9 +15,10 @@ from operator import itemgetter
 import numpy as np
 import numpy.typing as npt
 
-from ._chinese import _token_readings, prefetch_readings
-from ._names import ALL_SYSTEMS, PARTICLES, column_words, name_part, systems_of
+from ._chinese import prefetch_readings
+from ._names import ALL_SYSTEMS, PARTICLES, column_words, name_part
 from ._store import Ids, concat_runs, take_runs
+from ._syllables import systems_many
 from ._textwords import TextWords
 
 # How name_part reads each name column: (surname first, holds the original full name).
@@ -75,10 +76,11 @@ def name_columns(rows: Sequence[tuple[str, ...]], width: int) -> NameColumns:
     split = TextWords(ascii_texts, names=True)
     words = list(split.distinct)
     others = [[t for t in column if not t.isascii()] for column in texts]
-    prefetch_readings([*words, *column_words(t for column in others for t in column)])
+    # Read in full by name_part below; ASCII words only as far as which systems read them.
+    prefetch_readings(list(column_words(t for column in others for t in column)))
     entries = _Entries()
     # ASCII texts: per word, then per text by its runs of words.
-    word_systems = np.array([systems_of(_token_readings(w)) for w in words], dtype=np.int64)
+    word_systems = systems_many(words)
     particle = np.array([w in PARTICLES for w in words], dtype=np.bool_)
     lengths = np.diff(split.offsets)
     has_words = np.flatnonzero(lengths)
@@ -119,6 +121,12 @@ def name_columns(rows: Sequence[tuple[str, ...]], width: int) -> NameColumns:
         plain &= ok[code]
         name_systems &= reads[code]
     plain &= name_systems == 0
+    # The ASCII words of the other names are read in full next (name_part): at once.
+    mixed = np.unique(np.concatenate([code[~plain] for code in codes]))
+    mixed = mixed[mixed < len(ascii_texts)]
+    if len(mixed):
+        _, mixed_words = take_runs(entry_lengths, entry_starts, flat, mixed)
+        prefetch_readings([words[i] for i in np.unique(mixed_words).tolist()])
     chosen = np.flatnonzero(plain)
     runs = [take_runs(entry_lengths, entry_starts, flat, code[chosen]) for code in codes]
     counts, word_of = concat_runs(runs)

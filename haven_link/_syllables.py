@@ -193,6 +193,17 @@ def segment_many(tokens: list[str]) -> list[tuple[tuple[str, ...] | None, ...]]:
     return out
 
 
+def systems_many(tokens: list[str]) -> npt.NDArray[np.int64]:
+    """For each lower-case ASCII token, the systems that read it as bits (bit ``s`` for
+    system ``s``, as ``_names.systems_of(_chinese._token_readings(token))``), without
+    making the readings themselves."""
+    if not tokens:
+        return np.zeros(0, dtype=np.int64)
+    ok, counts, _ = _run(tokens)
+    bits = ((counts[:, :SYSTEMS] >= 0) << np.arange(SYSTEMS)).sum(axis=1).astype(np.int64)
+    return np.where(np.asarray(ok, dtype=np.bool_), bits, 0)
+
+
 def readable(tokens: list[str]) -> list[bool]:
     """For each lower-case ASCII token, whether it passes the pre-check of
     ``_chinese._token_readings`` (some split of all systems' syllables reads it)."""

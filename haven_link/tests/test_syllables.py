@@ -4,8 +4,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from haven_link._chinese import SYSTEMS, _mixed_vocabulary, _segment, _segment_in, _tables
-from haven_link._syllables import readable, segment_many
+from haven_link._chinese import (
+    _PREFETCHED,
+    SYSTEMS,
+    _mixed_vocabulary,
+    _segment,
+    _segment_in,
+    _tables,
+    _token_readings,
+)
+from haven_link._names import systems_of
+from haven_link._syllables import readable, segment_many, systems_many
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 # Syllables a token of letters can meet (the tables also hold "ch'a", "ch`ua", "$").
@@ -92,3 +101,13 @@ def test_prefetched_readings_equal_python_readings(tokens: list[str]) -> None:
     _chinese._PREFETCHED.clear()
     for token in tokens:
         assert prefetched[token] == _chinese._token_readings.__wrapped__(token), token
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_random_words, _syllable_words), max_size=20))
+def test_systems_as_the_readings_give_them(tokens: list[str]) -> None:
+    _PREFETCHED.clear()
+    _token_readings.cache_clear()  # read in Python, not from an earlier prefetch
+    expected = [systems_of(_token_readings(t)) for t in tokens]
+    assert systems_many(tokens).tolist() == expected
+    assert systems_many(["zhang" * 5, "xiaoli", "garcia"]).tolist() == [0, 0b1001, 0]

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from ._blake2 import _hash_into, hash_messages, layout
+from ._blake2 import _hash_into, hash_first_words, hash_messages
 
 # Bigrams of normalised words are mostly of these symbols: their bits are looked up in a
 # table made once per encoder, not hashed again per word.
@@ -56,21 +56,20 @@ def word_rows(
     buf: Any,
     starts: Any,
     lengths: Any,
-    whole_state: Any,
+    whole: Any,
     whole_k: Any,
     gram_state: Any,
     gram_k: Any,
     gram_table: Any,
     symbol: Any,
     nsym: Any,
-    sound_buf: Any,
-    sound_starts: Any,
-    sound_lengths: Any,
-    sound_state: Any,
+    sound: Any,
+    has_sound: Any,
     sound_k: Any,
 ) -> Any:
     """Bits of each word ``buf[starts[i]:+lengths[i]]`` (and its sound, where
-    ``sound_lengths[i] > 0``) as rows of ``bits // 64`` words."""
+    ``has_sound[i]``) as rows of ``bits // 64`` words; the words' and sounds' digests
+    are given (``whole[i]``, ``sound[i]``), hashed beforehand four at a time."""
     n = starts.shape[0]
     out = np.zeros((n, bits // 64), dtype=np.uint64)
     h = np.empty(8, dtype=np.uint64)
@@ -80,8 +79,7 @@ def word_rows(
         row = out[i]
         start, length = starts[i], lengths[i]
         if whole_k > 0:
-            _hash_into(whole_state, buf, start, length, h, m)
-            _set_positions(row, h, whole_k, bits)
+            _set_positions(row, whole[i], whole_k, bits)
         if gram_k > 0:
             # Bigrams of "_" + word + "_".
             for j in range(length + 1):
@@ -97,9 +95,28 @@ def word_rows(
                     gram[0], gram[1] = a, b
                     _hash_into(gram_state, gram, 0, 2, h, m)
                     _set_positions(row, h, gram_k, bits)
-        if sound_k > 0 and sound_lengths[i] > 0:
-            _hash_into(sound_state, sound_buf, sound_starts[i], sound_lengths[i], h, m)
-            _set_positions(row, h, sound_k, bits)
+        if sound_k > 0 and has_sound[i]:
+            _set_positions(row, sound[i], sound_k, bits)
+    return out
+
+
+def _ascii_layout(texts: list[str]) -> tuple[Any, Any, Any]:
+    """``layout`` of ASCII texts, encoded in one call."""
+    buf = np.frombuffer("".join(texts).encode("ascii"), dtype=np.uint8)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    return buf, np.cumsum(lengths) - lengths, lengths
+
+
+def _digests(
+    state: npt.NDArray[np.uint64], k: int, buf: Any, starts: Any, lengths: Any
+) -> npt.NDArray[np.uint64]:
+    """Digest words enough for ``k`` positions of each non-empty message (none if ``k``
+    is 0; empty messages get zeros, and no positions from them)."""
+    words = (2 * k + 7) // 8
+    out = np.zeros((len(starts), max(words, 1)), dtype=np.uint64)
+    if k and len(starts):
+        some = lengths > 0
+        out[some] = hash_first_words(state, buf, starts[some], lengths[some], words)
     return out
 
 
@@ -127,26 +144,24 @@ class WordBits:
     def rows(self, words: list[str], sounds: list[str] | None = None) -> npt.NDArray[np.uint64]:
         """Bits of each word (with ``sounds[i]`` if given and non-empty) as a row of
         ``uint64`` words, bit ``p`` of the filter being bit ``p % 64`` of word ``p // 64``."""
-        buf, starts, lengths = layout(list(map(str.encode, words)))
-        sound_buf, sound_starts, sound_lengths = layout(
-            list(map(str.encode, sounds)) if sounds is not None else [b""] * len(words)
-        )
-        rows = word_rows(
+        buf, starts, lengths = _ascii_layout(words)
+        if sounds is None:
+            sound_buf, sound_starts, sound_lengths = buf[:0], starts * 0, lengths * 0
+        else:
+            sound_buf, sound_starts, sound_lengths = _ascii_layout(sounds)
+        return word_rows(
             self.bits,
             buf,
             starts,
             lengths,
-            self.whole[0],
+            _digests(*self.whole, buf, starts, lengths),
             self.whole[1],
             self.gram[0],
             self.gram[1],
             self.table,
             _SYMBOL,
             _NSYM,
-            sound_buf,
-            sound_starts,
-            sound_lengths,
-            self.sound[0],
+            _digests(*self.sound, sound_buf, sound_starts, sound_lengths),
+            sound_lengths > 0,
             self.sound[1],
         )
-        return rows

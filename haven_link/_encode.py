@@ -28,6 +28,7 @@ from ._encodings import RULE_MASK, Encodings, concatenate
 from ._features import COMBINED_BASES, Combined, Tokens, bigrams, field_tokens, prefix, read_date
 from ._keymemo import KeyMemo
 from ._keys import LinkageSecret
+from ._memory import keep_freed_memory
 from ._namecolumns import COLUMN_ROLES, NameColumns, name_columns
 from ._names import (
     PersonName,
@@ -110,6 +111,7 @@ class Encoder:
     """
 
     def __init__(self, schema: Schema, secret: LinkageSecret) -> None:
+        keep_freed_memory()  # batches reuse the memory of the last one (see _memory)
         self.schema = schema
         self._nbytes = schema.bits // 8
         self._bits = schema.bits

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -65,7 +66,7 @@ _SHAPES = {8: ((0, 1, 2, 3), (4, 5), (6, 7), ()), 10: ((0, 1, 2, 3), (5, 6), (8,
 
 
 def parse_full_dates(
-    texts: list[str],
+    texts: Sequence[str],
 ) -> tuple[
     npt.NDArray[np.bool_], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]
 ]:

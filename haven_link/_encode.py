@@ -445,53 +445,63 @@ class Encoder:
         found = (first < none).sum(axis=1)
         return np.append(base_of_rank, 0)[first], found
 
-    def _add_texts(self, index: int, spec: FieldSpec, keys: list[Any]) -> None:
-        """``_add_values`` of text: the words of ASCII values found by compiled code, and
-        their bits and tokens (blocking parts ``token`` and ``prefix``) gathered per distinct
-        word; other values word by word."""
+    def _add_texts(self, index: int, spec: FieldSpec, texts: list[str]) -> None:
+        """``_add_values`` of text: ASCII values as ``_ascii_texts`` reads them, the others
+        word by word."""
         store = self._stores[index]
-        texts = keys
-        everything = all(map(str.isascii, texts))
-        plain = range(len(texts)) if everything else [i for i, t in enumerate(texts) if t.isascii()]
-        if not everything:
-            others = [i for i, text in enumerate(texts) if not text.isascii()]
-            words = [list(text_words(texts[i])) for i in others]
-            found = [{"token": ws, "prefix": list(map(prefix, ws))} for ws in words]
-            store.add(
-                [keys[i] for i in others],
-                self._words_bits(spec, words),
-                self._token_slots(index, found),
-            )
-        if not plain:
+        if all(map(str.isascii, texts)):
+            store.add(texts, *self._ascii_texts(index, spec, texts))
             return
-        split = TextWords(texts if everything else [texts[i] for i in plain])
+        plain = [t for t in texts if t.isascii()]
+        others = [t for t in texts if not t.isascii()]
+        words = [list(text_words(text)) for text in others]
+        found = [{"token": ws, "prefix": list(map(prefix, ws))} for ws in words]
+        store.add(others, self._words_bits(spec, words), self._token_slots(index, found))
+        if plain:
+            store.add(plain, *self._ascii_texts(index, spec, plain))
+
+    def _ascii_texts(
+        self, index: int, spec: FieldSpec, texts: Sequence[str]
+    ) -> tuple[npt.NDArray[np.uint64], list[Runs]]:
+        """Bits and blocking tokens of ASCII texts, one by one (repeats included): their
+        words found by compiled code, and each distinct word's bits and tokens gathered."""
+        split = TextWords(list(texts))
         rows = self._word_rows(spec, split.distinct, True)  # ASCII words
         masks = or_rows(self._word_table[spec.name].masks, rows[split.word_of], split.offsets)
         lengths = np.diff(split.offsets).astype(np.int64)
-        slots = []
+        slots: list[Runs] = []
         for slot, part in enumerate(self._block_parts[index]):
             tokens = split.distinct if part == "token" else list(map(prefix, split.distinct))
             ids = self._intern_runs(index, slot, [tokens])[1]
             slots.append((lengths, ids[split.word_of]))
-        store.add(keys if everything else [keys[i] for i in plain], masks, slots)
+        return masks, slots
 
     def _add_dates(self, index: int, spec: FieldSpec, texts: list[str], keys: list[Any]) -> None:
-        """A date's bits and tokens from those of its year and of its month and day, which
-        repeat far more than whole dates (tokens as in _features.field_tokens)."""
+        """``_add_values`` of dates."""
+        self._stores[index].add(keys, *self._date_rows(index, spec, texts))
+
+    def _date_rows(
+        self, index: int, spec: FieldSpec, texts: Sequence[str]
+    ) -> tuple[npt.NDArray[np.uint64], list[Runs]]:
+        """Bits and blocking tokens of dates, one by one (repeats included): from those of
+        their year and of their month and day, which repeat far more than whole dates
+        (tokens as in _features.field_tokens)."""
         pieces = self._date_pieces[index]
         # Full dates in the usual shapes at once; the others one by one.
         full, years, months, days = parse_full_dates(texts)
         shown = np.flatnonzero(full)
         distinct_years, year_of = np.unique(years[shown], return_inverse=True)
         distinct_days, day_of = np.unique(months[shown] * 32 + days[shown], return_inverse=True)
-        halves: list[tuple[Any, Any]] = []
         rest = np.flatnonzero(~full).tolist()
-        for i in rest:
-            dob = read_date(texts[i].strip())
+        # Other shapes (year only, estimates, empty) once per distinct text.
+        read: dict[str, tuple[Any, Any]] = {}
+        for text in dict.fromkeys(map(texts.__getitem__, rest)):
+            dob = read_date(text.strip())
             if dob.year is None:
-                halves.append(((), ()))
+                read[text] = ((), ())
             else:
-                halves.append(((dob.year, dob.estimated), (dob.month, dob.day, None)))
+                read[text] = ((dob.year, dob.estimated), (dob.month, dob.day, None))
+        halves = [read[texts[i]] for i in rest]
         wanted = [
             *chain.from_iterable(halves),
             *[(y, False) for y in distinct_years.tolist()],
@@ -521,7 +531,7 @@ class Encoder:
             lengths, starts, flat = pieces.runs(slot)
             # A year and a day never share a part: each slot's tokens come from one of them.
             slots.append(take_runs(lengths, starts, flat, np.where(lengths[year] > 0, year, day)))
-        self._stores[index].add(keys, masks, slots)
+        return masks, slots
 
     def _date_piece(
         self, index: int, spec: FieldSpec, piece: tuple[Any, ...]
@@ -648,12 +658,25 @@ class Encoder:
                 # hash Python keeps (a tuple's is computed at every look-up).
                 tuples = zip(*cols, strict=True)
                 keys = list(map(_TEXT_JOIN.join, tuples) if spec.kind == "text" else tuples)
+            field_spans: list[tuple[npt.NDArray[np.int64], ...]] = []
+            # Dates and ASCII text record by record: their pieces and words are cached, and
+            # whole values, mostly distinct, cost more to look up than to put together.
+            direct = spec.kind == "date" or (spec.kind == "text" and all(map(str.isascii, keys)))
+            if direct:
+                if spec.kind == "date":
+                    masks, runs = self._date_rows(index, spec, cols[0])
+                else:
+                    masks, runs = self._ascii_texts(index, spec, keys)
+                clks |= masks
+                for lengths, flat in runs:
+                    field_spans.append((lengths, np.cumsum(lengths) - lengths, flat))
+                spans.append(field_spans)
+                continue
             store = self._stores[index]
             if new := unseen(keys, store.row):
                 self._add_values(index, new)
             codes = np.fromiter(map(store.row.__getitem__, keys), dtype=np.intp, count=n)
             clks |= store.masks[codes]
-            field_spans: list[tuple[npt.NDArray[np.int64], ...]] = []
             for slot in range(len(self._block_parts[index])):
                 lengths, starts, flat = store.runs(slot)
                 field_spans.append((lengths[codes], starts[codes], flat))

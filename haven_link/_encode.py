@@ -219,9 +219,10 @@ class Encoder:
     ) -> npt.NDArray[np.int64]:
         """Rows in the field's word table of ``keys`` (words, or units with their sound),
         the new ones' bits computed together by compiled code where it can (ASCII, and
-        a sound for names; ``compiled`` where the caller knows it can for all)."""
+        a sound for names; ``compiled`` where the caller knows it can for all, and that
+        the keys are distinct)."""
         table = self._word_table[spec.name]
-        if new := unseen(keys, table.row):
+        if new := unseen(keys, table.row, distinct=compiled):
             fast = (
                 new
                 if compiled
@@ -270,19 +271,24 @@ class Encoder:
         get = self._interned(index, slot, lists).__getitem__
         return [tuple(map(get, tokens)) for tokens in lists]
 
-    def _intern_runs(self, index: int, slot: int, lists: Sequence[Sequence[str]]) -> Runs:
-        """``_intern_many`` as runs of ids."""
-        get = self._interned(index, slot, lists).__getitem__
+    def _intern_runs(
+        self, index: int, slot: int, lists: Sequence[Sequence[str]], distinct: bool = False
+    ) -> Runs:
+        """``_intern_many`` as runs of ids (``distinct``: no token comes twice in them)."""
+        get = self._interned(index, slot, lists, distinct).__getitem__
         lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
         flat = np.fromiter(
             map(get, chain.from_iterable(lists)), dtype=np.int64, count=int(lengths.sum())
         )
         return lengths, flat
 
-    def _interned(self, index: int, slot: int, lists: Sequence[Sequence[str]]) -> dict[str, int]:
-        """The table of ids of one field's blocking part, with the new tokens of ``lists``."""
+    def _interned(
+        self, index: int, slot: int, lists: Sequence[Sequence[str]], distinct: bool = False
+    ) -> dict[str, int]:
+        """The table of ids of one field's blocking part, with the new tokens of ``lists``
+        (``distinct``: no token comes twice in them)."""
         table = self._token_ids[index][slot]
-        if new := unseen(chain.from_iterable(lists), table):
+        if new := unseen(chain.from_iterable(lists), table, distinct=distinct):
             texts = self._token_text[index][slot]
             table.update(zip(new, range(len(texts), len(texts) + len(new)), strict=True))
             texts += new
@@ -414,7 +420,7 @@ class Encoder:
                 )
             else:  # unit or sound: the words' own, in order
                 tokens = words if part == "unit" else sounds
-                table = self._interned(index, slot, [tokens])
+                table = self._interned(index, slot, [tokens], distinct=part == "unit")
                 slots.append((counts, per_word(list(map(table.__getitem__, tokens)))))
         self._stores[index].add(keys, masks, slots)
 
@@ -472,7 +478,7 @@ class Encoder:
         slots: list[Runs] = []
         for slot, part in enumerate(self._block_parts[index]):
             tokens = split.distinct if part == "token" else list(map(prefix, split.distinct))
-            ids = self._intern_runs(index, slot, [tokens])[1]
+            ids = self._intern_runs(index, slot, [tokens], distinct=part == "token")[1]
             slots.append((lengths, ids[split.word_of]))
         return masks, slots
 

@@ -19,10 +19,11 @@ Ids = npt.NDArray[np.int64]
 Runs = tuple[Ids, Ids]
 
 
-def unseen(keys: Iterable[Any], table: Container[Any]) -> list[Any]:
+def unseen(keys: Iterable[Any], table: Container[Any], *, distinct: bool = False) -> list[Any]:
     """The distinct ``keys`` not in ``table``, in order of first appearance (all in C:
-    no Python call per key)."""
-    return list(filterfalse(table.__contains__, dict.fromkeys(keys)))
+    no Python call per key). ``distinct``: the keys are known to be, so no pass finds
+    them."""
+    return list(filterfalse(table.__contains__, keys if distinct else dict.fromkeys(keys)))
 
 
 def _grown(array: npt.NDArray[Any], need: int) -> npt.NDArray[Any]:

@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from haven_link._store import ValueStore, runs_of, take_runs
+from haven_link._store import ValueStore, runs_of, take_runs, unseen
 
 _TOKENS = st.lists(st.integers(0, 50), max_size=5)
 
@@ -42,3 +42,10 @@ def test_clear_forgets_everything() -> None:
     store.clear()
     assert len(store) == 0 and "x" not in store.row and store.masks.shape == (0, 2)
     assert [len(part) for part in store.runs(0)] == [0, 0, 0]
+
+
+@given(st.lists(st.integers(0, 20), max_size=40), st.sets(st.integers(0, 20)))
+def test_unseen_keys_in_order_of_first_appearance(keys: list[int], table: set[int]) -> None:
+    expected = [k for k in dict.fromkeys(keys) if k not in table]
+    assert unseen(keys, table) == expected
+    assert unseen(list(dict.fromkeys(keys)), table, distinct=True) == expected

@@ -39,7 +39,7 @@ from ._names import (
 from ._progress import progress
 from ._rulecodes import MAX_PARTS, rule_codes
 from ._schema import FieldSpec, Schema
-from ._store import Runs, ValueStore, runs_of, take_runs, unseen
+from ._store import Runs, ValueStore, take_runs, unseen
 from ._textwords import TextWords, or_rows
 from ._wordbits import WordBits
 from ._wordkeys import word_keys
@@ -90,6 +90,15 @@ def _columns(rows: Sequence[Mapping[str, str]], names: list[str]) -> dict[str, S
         if None in columns[c]:
             columns[c] = [value or "" for value in columns[c]]
     return columns
+
+
+def _piece_tokens(piece: tuple[Any, ...]) -> Tokens:
+    """Tokens of a year ``(year, estimated)``, a month and day ``(month, day, None)``, or
+    of no date ``()``: a date's are its year's and its day's."""
+    if not piece:
+        return {}
+    features = year_features(*piece) if len(piece) == 2 else day_features(piece[0], piece[1])
+    return {part: list(tokens) for part, tokens in features}
 
 
 def _person_name(values: tuple[str, ...]) -> PersonName:
@@ -304,6 +313,16 @@ class Encoder:
         rows = np.frombuffer(raw, dtype="<u8").reshape(len(masks), self._bits // 64)
         return rows.astype(np.uint64)
 
+    def _tokens_bits(self, spec: FieldSpec, found: list[Tokens]) -> npt.NDArray[np.uint64]:
+        """Each value's bits from its tokens per part (parts the schema hashes)."""
+        parts = [part for part, k in spec.hashes.items() if k]
+        return self._mask_rows(
+            [
+                reduce(or_, [self._masks_of(spec, tokens.get(part, ()), part) for part in parts], 0)
+                for tokens in found
+            ]
+        )
+
     def _token_slots(self, index: int, found: list[Tokens]) -> list[Runs]:
         """Each blocking part's tokens of the values ``found``, interned at once."""
         return [
@@ -347,19 +366,7 @@ class Encoder:
                 field_tokens(spec, dict(zip(spec.columns, (key,) if single else key, strict=True)))
                 for key in keys
             ]
-            masks = [
-                reduce(
-                    or_,
-                    [
-                        self._masks_of(spec, tokens.get(part, ()), part)
-                        for part, k in spec.hashes.items()
-                        if k
-                    ],
-                    0,
-                )
-                for tokens in found
-            ]
-            store.add(keys, self._mask_rows(masks), self._token_slots(index, found))
+            store.add(keys, self._tokens_bits(spec, found), self._token_slots(index, found))
 
     def _add_names(self, index: int, spec: FieldSpec, keys: list[Any]) -> None:
         """``_add_values`` of names: plain ones (see ``_namecolumns``) word by word, the
@@ -514,14 +521,8 @@ class Encoder:
             *[(md >> 5, md & 31, None) for md in distinct_days.tolist()],
         ]
         if new := unseen(wanted, pieces.row):
-            found = [self._date_piece(index, spec, piece) for piece in new]
-            pieces.add(
-                new,
-                self._mask_rows([mask for mask, _ in found]),
-                [runs_of(column) for column in zip(*[slots for _, slots in found], strict=True)]
-                if self._block_parts[index]
-                else [],
-            )
+            found = list(map(_piece_tokens, new))
+            pieces.add(new, self._tokens_bits(spec, found), self._token_slots(index, found))
         row = pieces.row.__getitem__
         year = np.zeros(len(texts), dtype=np.int64)
         day = np.zeros(len(texts), dtype=np.int64)
@@ -538,29 +539,6 @@ class Encoder:
             # A year and a day never share a part: each slot's tokens come from one of them.
             slots.append(take_runs(lengths, starts, flat, np.where(lengths[year] > 0, year, day)))
         return masks, slots
-
-    def _date_piece(
-        self, index: int, spec: FieldSpec, piece: tuple[Any, ...]
-    ) -> tuple[int, tuple[tuple[int, ...], ...]]:
-        """Bits and tokens of a year ``(year, estimated)``, a month and day ``(month, day,
-        None)``, or of no date ``()``."""
-        if not piece:
-            features: tuple[tuple[str, tuple[str, ...]], ...] = ()
-        elif len(piece) == 2:
-            features = year_features(*piece)
-        else:
-            features = day_features(piece[0], piece[1])
-        parts = dict(features)
-        mask = 0
-        for part, tokens in features:
-            if k := spec.hashes.get(part, 0):
-                for token in tokens:
-                    mask |= self._mask(spec.name, part, k, token)
-        slots = tuple(
-            self._intern_many(index, slot, [parts.get(part, ())])[0]
-            for slot, part in enumerate(self._block_parts[index])
-        )
-        return mask, slots
 
     def _trim(self) -> None:
         """Keep caches bounded; only between batches, while no token id is in use."""

@@ -315,10 +315,18 @@ class Encoder:
 
     def _tokens_bits(self, spec: FieldSpec, found: list[Tokens]) -> npt.NDArray[np.uint64]:
         """Each value's bits from its tokens per part (parts the schema hashes)."""
-        parts = [part for part, k in spec.hashes.items() if k]
+        hashed = {part for part, k in spec.hashes.items() if k}
         return self._mask_rows(
             [
-                reduce(or_, [self._masks_of(spec, tokens.get(part, ()), part) for part in parts], 0)
+                reduce(
+                    or_,
+                    [
+                        self._masks_of(spec, ts, part)
+                        for part, ts in tokens.items()
+                        if part in hashed
+                    ],
+                    0,
+                )
                 for tokens in found
             ]
         )

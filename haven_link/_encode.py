@@ -161,6 +161,18 @@ class Encoder:
             for f in schema.fields
             if f.kind in ("person_name", "text")
         }
+        # Spellings of Chinese names: bits of each distinct one, computed as words' are.
+        spelled = [f for f in schema.fields if f.kind == "person_name" and f.hashes.get("spelling")]
+        self._spelling_table = {f.name: ValueStore(schema.bits // 64, 0) for f in spelled}
+        self._spelling_bits = {
+            f.name: WordBits(
+                schema.bits,
+                state(f, "spelling"),
+                (state(f, "bigram")[0], 0),
+                (state(f, "sound")[0], 0),
+            )
+            for f in spelled
+        }
         # The columns read, the id first.
         self._column_names = list(
             dict.fromkeys([schema.id_column, *(c for f in schema.fields for c in f.columns)])
@@ -266,6 +278,25 @@ class Encoder:
         np.cumsum(lengths, out=offsets[1:])
         rows = self._word_rows(spec, list(chain.from_iterable(lists)))
         return or_rows(self._word_table[spec.name].masks, rows, offsets)
+
+    def _spellings_bits(
+        self, spec: FieldSpec, lists: Sequence[Sequence[str]]
+    ) -> npt.NDArray[np.uint64]:
+        """For each list of a name's spellings, the OR of their bits (part ``spelling``):
+        new ASCII spellings hashed together by compiled code, others one by one."""
+        table = self._spelling_table[spec.name]
+        flat = list(chain.from_iterable(lists))
+        if new := unseen(flat, table.row):
+            if fast := [t for t in new if t and t.isascii()]:
+                table.add(fast, self._spelling_bits[spec.name].rows(fast), [])
+            if slow := [t for t in new if t not in table.row]:
+                masks = [self._masks_of(spec, [t], "spelling") for t in slow]
+                table.add(slow, self._mask_rows(masks), [])
+        rows = np.fromiter(map(table.row.__getitem__, flat), dtype=np.int64, count=len(flat))
+        lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        offsets = np.zeros(len(lists) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        return or_rows(table.masks, rows, offsets)
 
     def _masks_of(self, spec: FieldSpec, tokens: Iterable[str], part: str) -> int:
         """OR of the masks of one part's tokens."""
@@ -390,10 +421,8 @@ class Encoder:
             masks = self._words_bits(
                 spec, [tuple(zip(n.units, n.sounds, strict=True)) for n in names]
             )
-            if spec.hashes.get("spelling", 0):
-                masks |= self._mask_rows(
-                    [self._masks_of(spec, n.spellings, "spelling") for n in names]
-                )
+            if spec.name in self._spelling_bits:
+                masks |= self._spellings_bits(spec, [n.spellings for n in names])
             self._stores[index].add(
                 [keys[i] for i in others], masks, self._name_slots(index, names)
             )
@@ -550,7 +579,8 @@ class Encoder:
 
     def _trim(self) -> None:
         """Keep caches bounded; only between batches, while no token id is in use."""
-        for store in [*self._stores, *self._word_table.values()]:
+        words = [*self._word_table.values(), *self._spelling_table.values()]
+        for store in [*self._stores, *words]:
             if len(store) > _CACHE_LIMIT:
                 store.clear()
         caches: list[dict[Any, Any]] = [

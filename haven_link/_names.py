@@ -94,8 +94,8 @@ def latin_words(text: str) -> tuple[str, ...]:
     """Lower-case ASCII words: Greek by ELOT 743, diacritics dropped, hyphens split."""
     if text.isascii():  # nothing to transliterate or decompose: same words, sooner
         return tuple(_LETTERS.findall(text.lower().replace("'", "").replace("`", "")))
-    if is_greek(text):
-        text = " ".join(elot743(word) for word in text.split())
+    if is_greek(text):  # words end at what is not a Greek letter, as word by word
+        text = elot743(text)
     text = unicodedata.normalize("NFKD", text.lower().translate(_LATIN_EXTRA))
     text = text.translate(_without_marks())
     text = text.replace("'", "").replace("\u2019", "").replace("`", "")

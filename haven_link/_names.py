@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, repeat
+from operator import is_not
 from typing import NamedTuple
 
 from ._chinese import (
@@ -177,11 +179,22 @@ _EMPTY_PART = NamePart(False, (), (), (), (), ALL_SYSTEMS, ())
 _NO_READINGS: tuple[Reading, ...] = (((), ()),) * SYSTEMS
 
 
+_SYSTEM_BITS = tuple(1 << s for s in range(SYSTEMS))
+
+
 def systems_of(readings: tuple[Reading | None, ...]) -> int:
     """Bit ``s`` set where system ``s`` reads the word."""
     if readings is UNREAD:  # most words, shared
         return 0
-    return sum(1 << s for s, r in enumerate(readings) if r is not None)
+    return sum(compress(_SYSTEM_BITS, map(is_not, readings, repeat(None))))
+
+
+@lru_cache(maxsize=262144)
+def _word_readings(word: str) -> tuple[Reading, ...]:
+    """A name part's readings when it is this one word (see ``NamePart.readings``)."""
+    return tuple(
+        ((), ()) if r is None else (tuple(r[0]), tuple(r[1])) for r in _token_readings(word)
+    )
 
 
 @lru_cache(maxsize=262144)
@@ -216,7 +229,9 @@ def name_part(text: str, surname_first: bool, original: bool) -> NamePart:
             systems &= systems_of(word)
     readings: tuple[Reading, ...] = _NO_READINGS
     # Some system reads every word (most names of other languages: none; no words: all).
-    if systems and latin:
+    if systems and len(latin) == 1:  # most columns: one word, whose readings repeat
+        readings = _word_readings(latin[0])
+    elif systems and latin:
         readings = tuple(
             joined_reading([r[system] for r in per_word]) if systems >> system & 1 else ((), ())
             for system in range(SYSTEMS)

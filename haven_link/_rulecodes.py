@@ -47,24 +47,13 @@ def _expand(
         if count[r] == 0:
             continue
         pos = place[r]
+        # Parts past ``parts`` loop once and add nothing.
         for i in range(l0[r]):
             x = f0[s0[r] + i]
-            if parts == 1:
-                codes[k] = x
-                at[k] = pos
-                k += 1
-                pos += 1
-                continue
-            for j in range(l1[r]):
-                y = (x << ID_BITS) | f1[s1[r] + j]
-                if parts == 2:
-                    codes[k] = y
-                    at[k] = pos
-                    k += 1
-                    pos += 1
-                    continue
-                for m in range(l2[r]):
-                    codes[k] = (y << ID_BITS) | f2[s2[r] + m]
+            for j in range(l1[r] if parts > 1 else 1):
+                y = (x << ID_BITS) | f1[s1[r] + j] if parts > 1 else x
+                for m in range(l2[r] if parts > 2 else 1):
+                    codes[k] = (y << ID_BITS) | f2[s2[r] + m] if parts > 2 else y
                     at[k] = pos
                     k += 1
                     pos += 1

@@ -600,7 +600,8 @@ class Encoder:
                 cache.clear()
             for store in [*self._stores, *self._date_pieces]:
                 store.clear()
-            self._key_memo = [KeyMemo(_CACHE_LIMIT) for _ in self._rules]
+            for memo in self._key_memo:
+                memo.clear()
             for index, tables in enumerate(self._token_ids):
                 for slot, table in enumerate(tables):
                     table.clear()

@@ -290,6 +290,14 @@ def layout(items: list[bytes]) -> tuple[Any, Any, Any]:
     return np.frombuffer(b"".join(items), dtype=np.uint8), starts, lengths
 
 
+def ascii_layout(texts: list[str]) -> tuple[Any, Any, Any]:
+    """``layout`` of ASCII texts (a text's bytes are its characters), encoded in one call;
+    UnicodeEncodeError for any other text."""
+    buf = np.frombuffer("".join(texts).encode("ascii"), dtype=np.uint8)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    return buf, np.cumsum(lengths) - lengths, lengths
+
+
 def hash_messages(
     state: npt.NDArray[np.uint64], messages: list[bytes], words: int
 ) -> npt.NDArray[np.uint64]:

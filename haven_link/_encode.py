@@ -92,6 +92,13 @@ def _columns(rows: Sequence[Mapping[str, str]], names: list[str]) -> dict[str, S
     return columns
 
 
+def _offsets(lists: Sequence[Sequence[Any]]) -> npt.NDArray[np.int64]:
+    """Where each list starts in them all, one after the other, and where the last ends."""
+    offsets = np.zeros(len(lists) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, lists), dtype=np.int64, count=len(lists)), out=offsets[1:])
+    return offsets
+
+
 def _piece_tokens(piece: tuple[Any, ...]) -> Tokens:
     """Tokens of a year ``(year, estimated)``, a month and day ``(month, day, None)``, or
     of no date ``()``: a date's are its year's and its day's."""
@@ -113,10 +120,11 @@ def _person_name(values: tuple[str, ...]) -> PersonName:
 class Encoder:
     """Encodes records under one schema and secret.
 
-    Records are encoded in batches, column by column: each distinct field value is
-    normalised and hashed once (values repeat), filters are ORed together with numpy,
-    and each distinct blocking-key combination is hashed once. Caches persist across
-    batches and calls, bounded by ``_CACHE_LIMIT``.
+    Records are encoded in batches, column by column: each distinct name and category,
+    word, year and day of the year is normalised and hashed once (they repeat), dates
+    and text are put together from those pieces record by record, filters are ORed
+    together with numpy, and each distinct blocking-key combination is hashed once.
+    Caches persist across batches and calls, bounded by ``_CACHE_LIMIT``.
     """
 
     def __init__(self, schema: Schema, secret: LinkageSecret) -> None:
@@ -273,11 +281,8 @@ class Encoder:
         self, spec: FieldSpec, lists: Sequence[Sequence[Any]]
     ) -> npt.NDArray[np.uint64]:
         """For each list of words (or units with their sound), the OR of their bits."""
-        lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-        offsets = np.zeros(len(lists) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=offsets[1:])
         rows = self._word_rows(spec, list(chain.from_iterable(lists)))
-        return or_rows(self._word_table[spec.name].masks, rows, offsets)
+        return or_rows(self._word_table[spec.name].masks, rows, _offsets(lists))
 
     def _spellings_bits(
         self, spec: FieldSpec, lists: Sequence[Sequence[str]]
@@ -293,10 +298,7 @@ class Encoder:
                 masks = [self._masks_of(spec, [t], "spelling") for t in slow]
                 table.add(slow, self._mask_rows(masks), [])
         rows = np.fromiter(map(table.row.__getitem__, flat), dtype=np.int64, count=len(flat))
-        lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-        offsets = np.zeros(len(lists) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=offsets[1:])
-        return or_rows(table.masks, rows, offsets)
+        return or_rows(table.masks, rows, _offsets(lists))
 
     def _masks_of(self, spec: FieldSpec, tokens: Iterable[str], part: str) -> int:
         """OR of the masks of one part's tokens."""
@@ -676,7 +678,7 @@ class Encoder:
         for index, spec in enumerate(self.schema.fields):
             cols = [columns[c] for c in spec.columns]
             keys: Sequence[Any] = cols[0]
-            if len(cols) > 1:
+            if len(cols) > 1 and spec.kind != "date":  # a date is its first column
                 # Text of several columns is read as one: keyed by it, a string, whose
                 # hash Python keeps (a tuple's is computed at every look-up).
                 tuples = zip(*cols, strict=True)
@@ -687,7 +689,7 @@ class Encoder:
             direct = spec.kind == "date" or (spec.kind == "text" and all(map(str.isascii, keys)))
             if direct:
                 if spec.kind == "date":
-                    masks, runs = self._date_rows(index, spec, cols[0])
+                    masks, runs = self._date_rows(index, spec, keys)
                 else:
                     masks, runs = self._ascii_texts(index, spec, keys)
                 clks |= masks
@@ -792,7 +794,7 @@ class Encoder:
         items = self._rules[rule]
         arenas = [self._arenas[f][slot].sync(self._token_bytes[f][slot]) for f, slot in items]
         args: list[Any] = []
-        for j in range(3):
+        for j in range(MAX_PARTS):  # hash_joins takes three parts, the last repeated
             arena = arenas[min(j, len(items) - 1)]
             column = columns[min(j, len(items) - 1)]
             args += [arena.buf, arena.starts, arena.lengths, np.ascontiguousarray(column)]

@@ -46,11 +46,16 @@ def is_greek(text: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def without_marks() -> dict[int, None]:
+    """A ``str.translate`` table deleting every combining mark (diacritics once a text is
+    decomposed); one scan of Unicode, about 0.1 s, instead of a test per character."""
+    return {c: None for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c))}
+
+
+@lru_cache(maxsize=1)
 def _marks_but_diaeresis() -> dict[int, None]:
-    """A ``str.translate`` table deleting every combining mark except the diaeresis."""
-    return {
-        c: None for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c)) and c != 0x308
-    }
+    """``without_marks`` keeping the diaeresis."""
+    return {c: None for c in without_marks() if c != 0x308}
 
 
 def _replace(match: Match[str]) -> str:

@@ -8,7 +8,6 @@ unordered because agencies disagree on family/given order and on which column ho
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from ._chinese import (
     split_surname,
     syllable_key,
 )
-from ._greek import elot743, is_greek
+from ._greek import elot743, is_greek, without_marks
 
 # Joining words of Spanish, Portuguese, German, French, Italian names: dropped so
 # that "María de la Cruz" meets "Maria Cruz". Not "van", "do", "le": Vietnamese names.
@@ -84,13 +83,6 @@ class PersonName:
         return not self.units
 
 
-@lru_cache(maxsize=1)
-def _without_marks() -> dict[int, None]:
-    """A ``str.translate`` table deleting every combining mark (diacritics once a text is
-    decomposed); one scan of Unicode, about 0.1 s, instead of a test per character."""
-    return {c: None for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c))}
-
-
 @lru_cache(maxsize=262144)
 def latin_words(text: str) -> tuple[str, ...]:
     """Lower-case ASCII words: Greek by ELOT 743, diacritics dropped, hyphens split."""
@@ -99,7 +91,7 @@ def latin_words(text: str) -> tuple[str, ...]:
     if is_greek(text):  # words end at what is not a Greek letter, as word by word
         text = elot743(text)
     text = unicodedata.normalize("NFKD", text.lower().translate(_LATIN_EXTRA))
-    text = text.translate(_without_marks())
+    text = text.translate(without_marks())
     text = text.replace("'", "").replace("\u2019", "").replace("`", "")
     return tuple(w for w in _NOT_LETTER.split(text) if w)
 
@@ -125,7 +117,7 @@ def text_words(text: str) -> tuple[str, ...]:
     if text.isascii():
         return tuple(_ALNUM.findall(text.lower()))
     text = unicodedata.normalize("NFKD", text.lower().translate(_LATIN_EXTRA))
-    text = text.translate(_without_marks())
+    text = text.translate(without_marks())
     return tuple(w for w in _NOT_ALNUM.split(text) if w)
 
 

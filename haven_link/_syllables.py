@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from ._blake2 import layout
+from ._blake2 import ascii_layout
 from ._chinese import _BARE, _VOWELS, MAX_TOKEN, MIXED, SYSTEMS, UNREAD, _tables
 
 # As in ``_segment``: pieces of at most this many letters, whatever the tables hold.
@@ -158,7 +158,7 @@ def _split_all(
 
 
 def _run(tokens: list[str]) -> tuple[Any, Any, Any]:
-    buf, starts, lengths = layout([t.encode("ascii") for t in tokens])
+    buf, starts, lengths = ascii_layout(tokens)
     if buf.size and (buf.min() < ord("a") or buf.max() > ord("z")):
         raise ValueError("tokens must be lower-case ASCII letters")
     child, flags = _trie()

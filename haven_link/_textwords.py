@@ -10,6 +10,8 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
+from ._blake2 import ascii_layout
+
 # FNV-1a, 64 bits: codes only group words; equal codes are checked byte for byte.
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
@@ -119,10 +121,7 @@ class TextWords:
     def __init__(self, texts: list[str], *, names: bool = False) -> None:
         """``texts`` must be ASCII. ``names``: the words ``_names.latin_words`` finds in
         names instead."""
-        # One string, encoded once: in ASCII a text's bytes are its characters.
-        buf = np.frombuffer("".join(texts).encode("ascii"), dtype=np.uint8)
-        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-        starts = np.cumsum(lengths) - lengths
+        buf, starts, lengths = ascii_layout(texts)
         low, word_start, word_length, codes, offsets = _split(buf, starts, lengths, names)
         first, inverse = _group(codes)
         if not _same_as_first(low, word_start, word_length, first[inverse]):

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from ._blake2 import _hash_into, hash_first_words, hash_messages
+from ._blake2 import _hash_into, ascii_layout, hash_first_words, hash_messages
 
 # Bigrams of normalised words are mostly of these symbols: their bits are looked up in a
 # table made once per encoder, not hashed again per word.
@@ -100,13 +100,6 @@ def word_rows(
     return out
 
 
-def _ascii_layout(texts: list[str]) -> tuple[Any, Any, Any]:
-    """``layout`` of ASCII texts, encoded in one call."""
-    buf = np.frombuffer("".join(texts).encode("ascii"), dtype=np.uint8)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    return buf, np.cumsum(lengths) - lengths, lengths
-
-
 def _digests(
     state: npt.NDArray[np.uint64], k: int, buf: Any, starts: Any, lengths: Any
 ) -> npt.NDArray[np.uint64]:
@@ -144,11 +137,11 @@ class WordBits:
     def rows(self, words: list[str], sounds: list[str] | None = None) -> npt.NDArray[np.uint64]:
         """Bits of each word (with ``sounds[i]`` if given and non-empty) as a row of
         ``uint64`` words, bit ``p`` of the filter being bit ``p % 64`` of word ``p // 64``."""
-        buf, starts, lengths = _ascii_layout(words)
+        buf, starts, lengths = ascii_layout(words)
         if sounds is None:
             sound_buf, sound_starts, sound_lengths = buf[:0], starts * 0, lengths * 0
         else:
-            sound_buf, sound_starts, sound_lengths = _ascii_layout(sounds)
+            sound_buf, sound_starts, sound_lengths = ascii_layout(sounds)
         return word_rows(
             self.bits,
             buf,

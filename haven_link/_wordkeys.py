@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from numba import njit
 
-from ._blake2 import layout
+from ._blake2 import ascii_layout
 from ._names import SOUND_MAP
 
 # SOUND_MAP as arrays: each pattern (up to 3 letters, 0-padded), its length, its letter.
@@ -84,7 +84,7 @@ def _keys(
 
 def word_keys(words: list[str]) -> list[str]:
     """``word_key`` of each lower-case a-z word."""
-    buf, starts, lengths = layout([w.encode("ascii") for w in words])
+    buf, starts, lengths = ascii_layout(words)
     out, sizes = _keys(
         buf, starts, lengths, _PATTERNS, _PATTERN_LENGTHS, _REPLACEMENTS, _LETTERS, _VOWELS
     )

@@ -282,8 +282,8 @@ def test_character_by_character_reading_equals_pypinyin(text: str) -> None:
 def test_marks_table_deletes_what_combining_marks_are(text: str) -> None:
     import unicodedata
 
-    from haven_link._names import _without_marks
+    from haven_link._greek import without_marks
 
     decomposed = unicodedata.normalize("NFKD", text)
     expected = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    assert decomposed.translate(_without_marks()) == expected
+    assert decomposed.translate(without_marks()) == expected
